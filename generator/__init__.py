@@ -1,0 +1,21 @@
+"""Static portal generator for a district small-and-micro-enterprise financial product library.
+
+The flow (DESIGN.md section 2) has one module per stage:
+
+- ``config``    site settings from ``mkdocs.yml`` (``extra.portal``) and the project paths
+- ``schema``    the canonical product Table Schema and its header/list vocabulary
+- ``registry``  the office's bank registry
+- ``loader``    safe reading of a bank's data package into raw rows
+- ``validate``  frictionless + business rules: raw rows -> ``ProductRecord``
+- ``catalog``   every bank package together, cross-package rules
+- ``content``   Markdown + front matter: policies, cases, notices, pages
+- ``pages``     generated Markdown/HTML pages (products, banks, lists, home)
+- ``site``      the mkdocs-material build
+- ``search``    the Pagefind index
+- ``publish``   staging folder and the atomic swap into ``--out``
+- ``build``     the library function behind ``portal build``
+- ``report``    issue reports (text, JSON, HTML)
+- ``cli``       the thin click command line
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,72 @@
+"""``portal build`` as a library function: validate, generate, build, index, check, publish."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator import checks, pages, publish, search, site
+from generator.catalog import load_catalog
+from generator.config import PortalSettings, ProjectPaths, load_settings
+from generator.content import load_content
+from generator.issues import IssueList
+from generator.models import Catalog, SiteContent
+from generator.schema import load_schema
+
+
+@dataclass
+class BuildResult:
+    issues: IssueList
+    published: bool = False
+    pages: int = 0
+    seconds: float = 0.0
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class LoadedInput:
+    settings: PortalSettings
+    catalog: Catalog
+    content: SiteContent
+    issues: IssueList
+
+
+def load_input(paths: ProjectPaths, *, today: dt.date | None = None) -> LoadedInput:
+    """Read and validate everything; never raises for bad data (it becomes issues)."""
+    settings = load_settings(paths.mkdocs_yml)
+    issues = IssueList()
+    catalog = load_catalog(paths, settings, issues, today=today)
+    content = load_content(paths.content, catalog, issues, display_root=paths.root)
+    return LoadedInput(settings, catalog, content, issues)
+
+
+def build_portal(paths: ProjectPaths, *, today: dt.date | None = None) -> BuildResult:
+    started = time.perf_counter()
+    today = today or dt.date.today()
+    loaded = load_input(paths, today=today)
+    result = BuildResult(issues=loaded.issues)
+    if not loaded.issues.valid:
+        return result
+    field_titles = {f.name: f.title for f in load_schema(paths.schema_file).fields}
+    model = pages.make_model(loaded.catalog, loaded.content, loaded.settings, field_titles, today)
+    with publish.staging_area(paths.out) as stage:
+        docs_dir, site_dir = stage / "docs", stage / "site"
+        docs_dir.mkdir()
+        written = pages.PageWriter(docs_dir, paths.templates, model).write_all()
+        site.copy_assets(paths, docs_dir)
+        banner = None
+        if model.warning_notice is not None:
+            banner = {"url": model.warning_notice.url,
+                      "version": pages.notice_version(model.warning_notice)}
+        site.build_site(paths, docs_dir, site_dir, {"banner": banner})
+        search.index_site(site_dir)
+        result.problems = checks.check_site(site_dir)
+        if result.problems:
+            return result
+        publish.publish(site_dir, paths.out)
+    result.published = True
+    result.pages = len(written)
+    result.seconds = time.perf_counter() - started
+    return result

@@ -1,0 +1,119 @@
+"""The ``portal`` command line: a thin layer over the library functions."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from generator import report
+from generator.config import ConfigError, project_paths
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def _fail_config(message: str) -> None:
+    click.echo(f"配置错误：{message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """通川区小微企业金融服务产品库：校验银行数据和内容，生成静态门户网站。"""
+
+
+@cli.command()
+@click.option("--catalog", "catalog_dir", type=click.Path(path_type=Path), help="银行数据目录（默认 catalog/）")
+@click.option("--content", "content_dir", type=click.Path(path_type=Path), help="内容目录（默认 content/）")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), help="输出目录（默认 site/）")
+def build(catalog_dir: Path | None, content_dir: Path | None, out_dir: Path | None) -> None:
+    """校验全部数据并生成网站；有错误时不改动输出目录。"""
+    from generator.build import build_portal
+    from generator.schema import load_schema
+
+    paths = project_paths(catalog=catalog_dir, content=content_dir, out=out_dir)
+    try:
+        result = build_portal(paths)
+        titles = {f.name: f.title for f in load_schema(paths.schema_file).fields}
+    except ConfigError as exc:
+        _fail_config(str(exc))
+        return
+    if not result.issues.valid:
+        click.echo(report.to_text(result.issues, titles), err=True)
+        click.echo(f"输入数据有错误，未生成网站；{paths.out} 保持不变。", err=True)
+        sys.exit(EXIT_INVALID)
+    if result.problems:
+        click.echo("生成的网站未通过发布前检查，未发布：", err=True)
+        for problem in result.problems:
+            click.echo(f"  ✗ {problem}", err=True)
+        sys.exit(EXIT_INVALID)
+    if result.issues.warnings:
+        click.echo(report.to_text(result.issues, titles))
+    click.echo(f"已生成 {result.pages} 个页面，用时 {result.seconds:.1f} 秒，输出到 {paths.out}")
+    click.echo(f"本地预览：portal serve，或用浏览器打开 {paths.out / 'index.html'}")
+
+
+@cli.command()
+@click.argument("targets", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text",
+              show_default=True, help="报告格式")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="把报告写入文件")
+def validate(targets: tuple[Path, ...], fmt: str, output: Path | None) -> None:
+    """校验银行数据包（文件夹、datapackage.json 或 CSV/XLSX 文件）和内容；不指定路径时校验全部。"""
+    from generator.validate_targets import validate_targets
+
+    paths = project_paths()
+    try:
+        issues, titles = validate_targets(paths, list(targets))
+    except ConfigError as exc:
+        _fail_config(str(exc))
+        return
+    except FileNotFoundError as exc:
+        click.echo(f"找不到要校验的路径：{exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    text = {"text": lambda: report.to_text(issues, titles), "json": lambda: report.to_json(issues),
+            "html": lambda: report.to_html(issues, titles)}[fmt]()
+    if output:
+        output.write_text(text + "\n", encoding="utf-8")
+        click.echo(f"报告已写入 {output}", err=True)
+    else:
+        click.echo(text)
+    sys.exit(EXIT_OK if issues.valid else EXIT_INVALID)
+
+
+@cli.command()
+@click.option("--port", default=8000, show_default=True, help="端口")
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址")
+def serve(port: int, host: str) -> None:
+    """本地预览：生成到临时目录并提供访问，文件变化时自动重新生成。"""
+    from generator.serve import serve as run_serve
+
+    try:
+        run_serve(project_paths(), host=host, port=port)
+    except ConfigError as exc:
+        _fail_config(str(exc))
+
+
+@cli.command()
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("bank-template"),
+              show_default=True, help="模板输出目录")
+def template(out_dir: Path) -> None:
+    """为银行生成空白提交模板（datapackage.json、CSV 和带下拉列表的 XLSX）。"""
+    from generator.template import write_template
+
+    try:
+        written = write_template(project_paths(), out_dir)
+    except ConfigError as exc:
+        _fail_config(str(exc))
+        return
+    for path in written:
+        click.echo(f"已生成 {path}")
+
+
+def main() -> None:
+    cli(prog_name="portal")
+
+
+if __name__ == "__main__":
+    main()

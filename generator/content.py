@@ -1,0 +1,196 @@
+"""Markdown documents with YAML front matter under ``content/``.
+
+Folders: ``policies/`` (政策解读), ``cases/`` (典型案例), ``notices/`` (通知公告 and the
+anti-intermediary notice), ``pages/`` (stand-alone pages such as 工作机制). The file stem is
+the URL slug. Errors carry the file and the line of the offending front-matter key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from generator.issues import IssueList
+from generator.loader import display_path
+from generator.models import Catalog, ContentDocument, SiteContent
+
+KINDS = {"policies": "policy", "cases": "case", "notices": "notice", "pages": "page"}
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*[a-z0-9]$")
+POLICY_STATUSES = ("现行有效", "已废止")
+CUSTOMER_TYPES = ("小型企业", "微型企业", "个体工商户", "小微企业主", "农民专业合作社", "家庭农场", "中型企业")
+# Pages that the generator writes itself; a content page must not take their place.
+RESERVED_SLUGS = {"index", "products", "banks", "policies", "cases", "notices", "search", "assets",
+                  "pagefind", "downloads"}
+
+
+@dataclass
+class FrontMatter:
+    data: dict
+    lines: dict[str, int]      # key -> line number in the file
+    body: str
+    body_line: int
+
+
+class FrontMatterError(Exception):
+    def __init__(self, message: str, hint: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message, self.hint, self.line = message, hint, line
+
+
+def split_front_matter(text: str) -> FrontMatter:
+    text = text.lstrip("\ufeff")
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        raise FrontMatterError("文件开头没有 YAML 前置信息（front matter）。",
+                               "请在第一行写 ---，接着写 title、date 等信息，再用一行 --- 结束。", 1)
+    for index in range(1, len(lines)):
+        if lines[index].strip() in ("---", "..."):
+            break
+    else:
+        raise FrontMatterError("前置信息没有结束标记 ---。", "请在前置信息之后加一行 ---。", 1)
+    yaml_text = "".join(lines[1:index])
+    try:
+        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(yaml_text) if node is not None else {}
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 2 if exc.problem_mark else 1
+        raise FrontMatterError(f"前置信息不是有效的 YAML：{exc.problem or exc}",
+                               "请检查冒号、缩进和引号；冒号后要有空格。", line) from exc
+    except yaml.YAMLError as exc:
+        raise FrontMatterError(f"前置信息不是有效的 YAML：{exc}", "请检查冒号、缩进和引号。", 1) from exc
+    if not isinstance(data, dict):
+        raise FrontMatterError("前置信息必须是“键: 值”的形式。", "例如 title: 标题", 2)
+    key_lines = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, _ in node.value:
+            key_lines[str(key_node.value)] = key_node.start_mark.line + 2
+    return FrontMatter(data, key_lines, "".join(lines[index + 1:]), index + 2)
+
+
+def load_content(content_dir: Path, catalog: Catalog, issues: IssueList, *,
+                 display_root: Path) -> SiteContent:
+    found: dict[str, list[ContentDocument]] = {kind: [] for kind in KINDS.values()}
+    for folder, kind in KINDS.items():
+        directory = content_dir / folder
+        if not directory.is_dir():
+            continue
+        for path in sorted(directory.glob("*.md")):
+            document = load_document(path, kind, catalog, issues, display_root=display_root)
+            if document is not None:
+                found[kind].append(document)
+    by_date = lambda d: (d.date, d.slug)  # noqa: E731
+    return SiteContent(
+        policies=sorted(found["policy"], key=by_date, reverse=True),
+        cases=sorted(found["case"], key=by_date, reverse=True),
+        notices=sorted(found["notice"], key=by_date, reverse=True),
+        pages=sorted(found["page"], key=lambda d: d.slug),
+    )
+
+
+def load_document(path: Path, kind: str, catalog: Catalog, issues: IssueList, *,
+                  display_root: Path) -> ContentDocument | None:
+    shown = display_path(path, display_root)
+    if path.is_symlink():
+        issues.error(shown, "unsafe-path", "内容文件是符号链接，出于安全原因不予读取。", "请提交普通文件。")
+        return None
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        issues.error(shown, "encoding-error", "文件不是 UTF-8 编码。", "请用 UTF-8 编码保存 Markdown 文件。")
+        return None
+    try:
+        fm = split_front_matter(text)
+    except FrontMatterError as exc:
+        issues.error(shown, "front-matter-error", exc.message, exc.hint, row=exc.line)
+        return None
+    before = len(issues.errors)
+    meta, line = fm.data, fm.lines
+
+    def err(key: str, code: str, message: str, hint: str) -> None:
+        issues.error(shown, code, message, hint, row=line.get(key, 1), field=key)
+
+    slug = path.stem
+    if not SLUG.match(slug):
+        issues.error(shown, "invalid-filename", f"文件名“{path.name}”不能用作网址。",
+                     "文件名只用小写字母、数字和连字符，如 2026-06-08-jiating-nongchang.md。")
+    if kind == "page" and slug in RESERVED_SLUGS:
+        issues.error(shown, "invalid-filename", f"页面文件名“{slug}”与系统生成的栏目重名。", "请换一个文件名。")
+    title = meta.get("title")
+    if not isinstance(title, str) or not title.strip():
+        err("title", "missing-field", "缺少标题 title。", "请在前置信息中填写 title: 标题。")
+    date = _date(meta, "date", err, required=True)
+
+    if kind == "policy":
+        for key, label in (("doc_number", "文号"), ("issuer", "发文机关")):
+            if not isinstance(meta.get(key), str) or not meta[key].strip():
+                err(key, "missing-field", f"政策缺少{label} {key}。", f"请填写 {key}，如 通区府办发〔2024〕23号。"
+                    if key == "doc_number" else f"请填写 {key}，如 达州市通川区人民政府办公室。")
+        if meta.get("status") not in POLICY_STATUSES:
+            err("status", "constraint-error", f"政策状态“{meta.get('status', '')}”无效。",
+                "status 只能是 现行有效 或 已废止。")
+        effective = _date(meta, "effective", err)
+        expires = _date(meta, "expires", err)
+        if effective and expires and expires < effective:
+            err("expires", "range-order", "失效日期早于生效日期。", "请核对 effective 和 expires。")
+        _product_refs(meta, "related_products", catalog, err)
+    elif kind == "case":
+        bank_id = meta.get("bank_id")
+        if bank_id not in catalog.banks:
+            err("bank_id", "unknown-bank", f"案例引用的机构编号“{bank_id}”不存在。",
+                "请使用机构注册表中的编号，见 catalog/registry/banks.csv。")
+        refs = _product_refs(meta, "products", catalog, err, required=True)
+        for product in (p for p in catalog.products if p.product_id in refs):
+            if bank_id in catalog.banks and product.bank_id != bank_id:
+                err("products", "wrong-bank", f"产品“{product.product_id}”不属于机构“{bank_id}”。",
+                    "案例的产品须是该案例银行的产品。")
+        if meta.get("customer_type") not in CUSTOMER_TYPES:
+            err("customer_type", "constraint-error", f"客户类型“{meta.get('customer_type', '')}”无效。",
+                f"可选值：{'、'.join(CUSTOMER_TYPES)}。")
+        amount = meta.get("amount_wan")
+        if isinstance(amount, bool) or not isinstance(amount, (int, float)) or amount <= 0:
+            err("amount_wan", "type-error", f"融资金额 amount_wan“{amount}”不是大于 0 的数字。",
+                "请填写以万元为单位的数字，如 150。")
+        if not isinstance(meta.get("summary"), str) or not meta["summary"].strip():
+            err("summary", "missing-field", "案例缺少摘要 summary。", "请用一句话概括案例。")
+    if len(issues.errors) > before:
+        return None
+    prefix = "" if kind == "page" else {"policy": "policies", "case": "cases", "notice": "notices"}[kind] + "/"
+    return ContentDocument(kind=kind, slug=prefix + slug, source=path.relative_to(path.parents[1]).as_posix(),
+                           title=title.strip(), date=date, body=fm.body, meta=dict(meta))
+
+
+def _date(meta: dict, key: str, err, *, required: bool = False) -> dt.date | None:  # noqa: ANN001
+    value = meta.get(key)
+    if value is None:
+        if required:
+            err(key, "missing-field", f"缺少日期 {key}。", f"请填写 {key}: YYYY-MM-DD，如 2026-01-31。")
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    err(key, "type-error", f"{key} 的值“{value}”不是 YYYY-MM-DD 格式的日期。", "请写成 2026-01-31 这样的格式。")
+    return None
+
+
+def _product_refs(meta: dict, key: str, catalog: Catalog, err, *, required: bool = False) -> list[str]:  # noqa: ANN001
+    value = meta.get(key)
+    if value is None:
+        if required:
+            err(key, "missing-field", f"缺少 {key}。", f"请列出产品编号，如 {key}: [icbc-shuiyi-dai]。")
+        return []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        err(key, "type-error", f"{key} 应是产品编号列表。", f"如 {key}: [icbc-shuiyi-dai, ccb-kechuang-dai]。")
+        return []
+    known = catalog.product_ids
+    for ref in value:
+        if ref not in known:
+            err(key, "unknown-product", f"引用的产品编号“{ref}”不存在。",
+                "请核对产品编号（见产品页面网址或银行数据包），或删除该引用。")
+    return value

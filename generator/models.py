@@ -1,0 +1,98 @@
+"""Typed records: what the pages, search index and exports are made from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class BankRecord:
+    bank_id: str
+    name: str
+    short_name: str
+    bank_type: str
+    address: str
+    hotline: str
+    website: str
+    sort_order: int
+
+
+@dataclass(frozen=True)
+class ProductRecord:
+    product_id: str
+    bank_id: str
+    name: str
+    summary: str
+    product_type: str
+    guarantee_methods: tuple[str, ...]
+    target_customers: tuple[str, ...]
+    industries: tuple[str, ...]
+    amount_min_wan: float | None
+    amount_max_wan: float
+    term_min_months: int | None
+    term_max_months: int
+    rate_min: float
+    rate_max: float
+    rate_note: str
+    guarantee_fee_rate: float | None
+    fees: str
+    repayment_methods: tuple[str, ...]
+    online_application: bool
+    renewal_without_repayment: bool
+    decision_days: int
+    programs: tuple[str, ...]
+    eligibility: str
+    materials: str
+    process: str
+    contact_name: str
+    contact_phone: str
+    branch_address: str
+    apply_url: str
+    valid_from: date
+    valid_until: date | None
+    updated: date
+    status: str
+    source_file: str = ""
+    source_row: int = 0
+
+
+@dataclass(frozen=True)
+class ContentDocument:
+    """A Markdown document under ``content/`` with its validated front matter."""
+
+    kind: str            # "policy" | "case" | "notice" | "page"
+    slug: str            # URL path inside the site, without slashes at the ends
+    source: str          # path relative to the content folder
+    title: str
+    date: date
+    body: str
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        return f"{self.slug}/"
+
+
+@dataclass
+class Catalog:
+    banks: dict[str, BankRecord]
+    products: list[ProductRecord]
+
+    def products_of(self, bank_id: str) -> list[ProductRecord]:
+        return [p for p in self.products if p.bank_id == bank_id]
+
+    @property
+    def product_ids(self) -> set[str]:
+        return {p.product_id for p in self.products}
+
+
+@dataclass
+class SiteContent:
+    policies: list[ContentDocument]
+    cases: list[ContentDocument]
+    notices: list[ContentDocument]
+    pages: list[ContentDocument]
+
+    def all(self) -> list[ContentDocument]:
+        return [*self.policies, *self.cases, *self.notices, *self.pages]

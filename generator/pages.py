@@ -1,0 +1,177 @@
+"""Generated pages: products, banks, lists, home, search and the content pages.
+
+Each page is a Markdown file in the staging ``docs`` folder: YAML front matter for MkDocs
+plus an HTML body rendered by a Jinja2 template from ``site_templates/pages``. Templates
+autoescape, so bank text is always shown as text; bank text is data passed *into* a
+template, never compiled as one, so ``{{ }}`` in a cell stays literally ``{{ }}``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from generator.config import PortalSettings
+from generator.models import BankRecord, Catalog, ContentDocument, ProductRecord, SiteContent
+from generator.validate import is_published
+
+FIELD_TITLES_FILE = "products.schema.json"
+
+
+@dataclass(frozen=True)
+class SiteModel:
+    """Everything the templates need, resolved once."""
+
+    catalog: Catalog
+    content: SiteContent
+    settings: PortalSettings
+    products: list[ProductRecord]            # published products, sorted
+    banks: list[BankRecord]                  # registry order
+    field_titles: dict[str, str]
+    today: dt.date
+
+    def bank(self, bank_id: str) -> BankRecord:
+        return self.catalog.banks[bank_id]
+
+    def products_of(self, bank_id: str) -> list[ProductRecord]:
+        return [p for p in self.products if p.bank_id == bank_id]
+
+    def product(self, product_id: str) -> ProductRecord | None:
+        return next((p for p in self.products if p.product_id == product_id), None)
+
+    def cases_of_product(self, product_id: str) -> list[ContentDocument]:
+        return [c for c in self.content.cases if product_id in c.meta.get("products", [])]
+
+    def cases_of_bank(self, bank_id: str) -> list[ContentDocument]:
+        return [c for c in self.content.cases if c.meta.get("bank_id") == bank_id]
+
+    def policies_of_product(self, product_id: str) -> list[ContentDocument]:
+        return [p for p in self.content.policies if product_id in (p.meta.get("related_products") or [])]
+
+    @property
+    def warning_notice(self) -> ContentDocument | None:
+        target = self.settings.warning_notice
+        return next((d for d in self.content.notices if f"{d.source}" == target), None)
+
+    @property
+    def announcements(self) -> list[ContentDocument]:
+        return [d for d in self.content.notices if d is not self.warning_notice]
+
+
+def make_model(catalog: Catalog, content: SiteContent, settings: PortalSettings,
+               field_titles: dict[str, str], today: dt.date) -> SiteModel:
+    order = {b.bank_id: (b.sort_order, b.bank_id) for b in catalog.banks.values()}
+    products = sorted((p for p in catalog.products if is_published(p, today)),
+                      key=lambda p: (order.get(p.bank_id, (999, p.bank_id)), p.product_id))
+    banks = sorted(catalog.banks.values(), key=lambda b: (b.sort_order, b.bank_id))
+    return SiteModel(catalog, content, settings, products, banks, field_titles, today)
+
+
+def format_number(value: float | int | None) -> str:
+    if value is None:
+        return ""
+    text = f"{value:.4f}".rstrip("0").rstrip(".")
+    return text
+
+
+def rate_range(product: ProductRecord) -> str:
+    low, high = format_number(product.rate_min), format_number(product.rate_max)
+    return f"{low}%" if low == high else f"{low}%～{high}%"
+
+
+def amount_range(product: ProductRecord) -> str:
+    high = format_number(product.amount_max_wan)
+    if product.amount_min_wan:
+        return f"{format_number(product.amount_min_wan)}～{high} 万元"
+    return f"最高 {high} 万元"
+
+
+def term_range(product: ProductRecord) -> str:
+    if product.term_min_months:
+        return f"{product.term_min_months}～{product.term_max_months} 个月"
+    return f"最长 {product.term_max_months} 个月"
+
+
+def yes_no(value: bool) -> str:
+    return "是" if value else "否"
+
+
+def date_zh(value: dt.date | None) -> str:
+    return "" if value is None else f"{value.year}年{value.month}月{value.day}日"
+
+
+def make_environment(templates_dir: Path) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(templates_dir / "pages")),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(num=format_number, rate_range=rate_range, amount_range=amount_range,
+                       term_range=term_range, yes_no=yes_no, date_zh=date_zh)
+    return env
+
+
+class PageWriter:
+    """Writes every page of the site into ``docs_dir``."""
+
+    def __init__(self, docs_dir: Path, templates_dir: Path, model: SiteModel) -> None:
+        self.docs_dir = docs_dir
+        self.env = make_environment(templates_dir)
+        self.model = model
+        self.written: list[str] = []
+
+    def page(self, rel_path: str, template: str, front: dict, **context: object) -> None:
+        depth = rel_path.count("/") + (0 if rel_path.endswith("index.md") else 1)
+        body = self.env.get_template(template).render(
+            m=self.model, root="../" * depth, today=self.model.today, **context)
+        front_text = yaml.safe_dump(front, allow_unicode=True, sort_keys=False)
+        target = self.docs_dir / rel_path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(f"---\n{front_text}---\n\n{body}", encoding="utf-8")
+        self.written.append(rel_path)
+
+    def write_all(self) -> list[str]:
+        m = self.model
+        sample = m.settings.sample_data
+        self.page("index.md", "home.html", {"title": "首页", "hide": ["navigation", "toc"],
+                                             "search_exclude": True})
+        self.page("search.md", "search.html", {"title": "搜索", "hide": ["navigation", "toc"],
+                                                "search_exclude": True})
+        self.page("products/index.md", "product_list.html",
+                  {"title": "金融产品", "hide": ["toc"], "search_exclude": True})
+        for product in m.products:
+            self.page(f"products/{product.product_id}.md", "product.html",
+                      {"title": product.name, "hide": ["toc"], "sample_data": sample},
+                      p=product, bank=m.bank(product.bank_id))
+        self.page("banks/index.md", "bank_list.html", {"title": "合作银行", "search_exclude": True})
+        for bank in m.banks:
+            self.page(f"banks/{bank.bank_id}.md", "bank.html",
+                      {"title": bank.name, "sample_data": sample}, b=bank)
+        self.page("policies/index.md", "policy_list.html", {"title": "政策解读", "search_exclude": True})
+        self.page("cases/index.md", "case_list.html", {"title": "典型案例", "search_exclude": True})
+        self.page("notices/index.md", "notice_list.html", {"title": "通知公告", "search_exclude": True})
+        for doc in m.content.all():
+            rel = f"{doc.slug}.md"
+            front = {"title": doc.title}
+            if doc.kind == "case":
+                front["sample_data"] = sample
+            self.page(rel, f"{doc.kind}.html", front, d=doc)
+        return self.written
+
+
+def notice_version(doc: ContentDocument | None) -> str:
+    """Changes whenever the warning notice changes, so a dismissed banner returns."""
+    if doc is None:
+        return ""
+    digest = hashlib.sha256(json.dumps([doc.title, str(doc.date), doc.body], ensure_ascii=False)
+                            .encode("utf-8")).hexdigest()
+    return digest[:12]
