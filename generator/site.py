@@ -39,6 +39,9 @@ def build_site(paths: ProjectPaths, docs_dir: Path, site_dir: Path, runtime: dic
         build(config)
     except exceptions.MkDocsException as exc:
         raise SiteBuildError(f"站点生成失败：{exc}") from exc
+    # Without site_url MkDocs writes 404.html with site-root links ("/assets/..."), which break
+    # under the sub-path a government portal hosts us at; the web server's own 404 page is used.
+    (site_dir / "404.html").unlink(missing_ok=True)
 
 
 def _pathspec(text: str):  # noqa: ANN202

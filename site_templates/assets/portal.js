@@ -49,7 +49,6 @@
         bundlePath: bundle,
         showSubResults: true,
         showImages: false,
-        resetStyles: false,
         translations: {
           placeholder: "输入关键词，如 信用贷款、担保",
           clear_search: "清除",

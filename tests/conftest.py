@@ -1,0 +1,83 @@
+"""Shared fixtures: the demo site built once per session, a loopback server, and Chromium.
+
+Browser tests use pytest-playwright with Debian's Chromium (Playwright cannot download its
+own browser here); see README "Tests".
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def run_portal(*args: str, cwd: Path = ROOT, check: bool = False) -> subprocess.CompletedProcess:
+    """Run the real ``portal`` command line (``python -m generator``) as a user would."""
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    result = subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True,
+                            text=True, env=env, check=False)
+    if check and result.returncode != 0:
+        raise AssertionError(f"portal {' '.join(args)} exited {result.returncode}:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def copy_project(target: Path) -> Path:
+    """A private copy of the project's inputs, for tests that change them."""
+    for name in ("catalog", "content", "site_templates"):
+        shutil.copytree(ROOT / name, target / name)
+    shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
+    return target
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo portal, built once by the real command into a temporary folder."""
+    out = tmp_path_factory.mktemp("demo") / "site"
+    run_portal("build", "--out", str(out), check=True)
+    return out
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+class SiteServer:
+    """Serves a folder on 127.0.0.1 on a free port, optionally under a sub-path."""
+
+    def __init__(self, directory: Path) -> None:
+        handler = functools.partial(_QuietHandler, directory=str(directory))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def site_url(demo_site: Path):
+    server = SiteServer(demo_site)
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run the README's test command, which installs it")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs everything the test suite needs on a fresh Debian machine; safe to run again.
+# Python packages go into .venv (exact pins from pyproject.toml + constraints.txt); Chromium,
+# the CJK fonts (without them Chinese renders as boxes) and Java (for the Nu HTML checker)
+# come from Debian; npm tools from tests/quality/package-lock.json.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python="${PYTHON:-python3}"
+[ -x .venv/bin/python ] || "$python" -m venv .venv
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[test]" 2>&1 \
+  | grep -v "^WARNING: Location" || true
+.venv/bin/python -c "import generator, playwright, pytest" # fail early if the install did not work
+
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+if [ "${#missing[@]}" -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "Installing Debian packages: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ -f tests/quality/package-lock.json ]; then
+  (cd tests/quality && npm ci --no-audit --no-fund --loglevel=error)
+fi
