@@ -1,36 +1,50 @@
-"""``portal serve``: build into a preview folder, serve it on localhost, rebuild on change."""
+"""``portal serve``: build into a preview folder, serve it on localhost, rebuild on change.
+
+The preview folder is private (never ``site/``), and a build with invalid input keeps the
+previous preview, exactly as ``portal build`` keeps ``--out``.
+"""
 
 from __future__ import annotations
 
 import functools
 import http.server
+import shutil
 import tempfile
 import threading
 import time
 from pathlib import Path
 
 import click
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
 
 from generator.config import ProjectPaths
 
-
-def _snapshot(roots: list[Path]) -> dict[str, float]:
-    stamps = {}
-    for root in roots:
-        if root.is_file():
-            stamps[str(root)] = root.stat().st_mtime
-        elif root.is_dir():
-            for path in root.rglob("*"):
-                if path.is_file():
-                    stamps[str(path)] = path.stat().st_mtime
-    return stamps
+QUIET_SECONDS = 0.4   # editors write a file in several steps; wait until they are done
 
 
-def serve(paths: ProjectPaths, *, host: str, port: int, interval: float = 1.0) -> None:
+class _ChangeFlag(FileSystemEventHandler):
+    def __init__(self, ignored: Path) -> None:
+        self.changed_at: float | None = None
+        self.ignored = str(ignored)
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("opened", "closed_no_write") or str(event.src_path).startswith(self.ignored):
+            return
+        self.changed_at = time.monotonic()
+
+
+class _PreviewHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+def serve(paths: ProjectPaths, *, host: str, port: int) -> None:
     from generator.build import build_portal
     from generator.report import to_text
 
-    preview = Path(tempfile.mkdtemp(prefix="portal-preview-")) / "site"
+    workdir = Path(tempfile.mkdtemp(prefix="portal-preview-"))
+    preview = workdir / "site"
     preview_paths = ProjectPaths(paths.root, paths.mkdocs_yml, paths.catalog, paths.content,
                                  paths.templates, preview)
 
@@ -38,30 +52,36 @@ def serve(paths: ProjectPaths, *, host: str, port: int, interval: float = 1.0) -
         result = build_portal(preview_paths)
         if not result.issues.valid:
             click.echo(to_text(result.issues), err=True)
-            click.echo("数据有错误，预览保持上一次的结果。", err=True)
+            click.echo("数据有错误，预览保持上一次成功生成的结果。", err=True)
+        elif result.problems:
+            click.echo("\n".join(result.problems), err=True)
         else:
-            click.echo(f"已重新生成（{result.seconds:.1f} 秒）")
+            click.echo(f"已生成（{result.pages} 个页面，{result.seconds:.1f} 秒）", err=True)
 
     rebuild()
+    preview.mkdir(parents=True, exist_ok=True)
+    # The handler resolves paths per request, so the atomically swapped preview is picked up.
     handler = functools.partial(_PreviewHandler, directory=str(preview))
     server = http.server.ThreadingHTTPServer((host, port), handler)
-    click.echo(f"预览地址：http://{host}:{server.server_address[1]}/  （Ctrl+C 结束）")
+    click.echo(f"预览地址：http://{host}:{server.server_address[1]}/  （Ctrl+C 结束）", err=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    watched = [paths.catalog, paths.content, paths.templates, paths.mkdocs_yml]
-    last = _snapshot(watched)
+
+    flag = _ChangeFlag(ignored=workdir)
+    observer = Observer()
+    for root in (paths.catalog, paths.content, paths.templates):
+        if root.is_dir():
+            observer.schedule(flag, str(root), recursive=True)
+    observer.schedule(flag, str(paths.mkdocs_yml.parent), recursive=False)
+    observer.start()
     try:
         while True:
-            time.sleep(interval)
-            now = _snapshot(watched)
-            if now != last:
-                last = now
+            time.sleep(0.2)
+            if flag.changed_at is not None and time.monotonic() - flag.changed_at > QUIET_SECONDS:
+                flag.changed_at = None
                 rebuild()
     except KeyboardInterrupt:
         pass
     finally:
+        observer.stop()
         server.shutdown()
-
-
-class _PreviewHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
+        shutil.rmtree(workdir, ignore_errors=True)
