@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -35,6 +35,7 @@ class SiteModel:
     banks: list[BankRecord]                  # registry order
     field_titles: dict[str, str]
     today: dt.date
+    vocab: dict[str, tuple[str, ...]] = field(default_factory=dict)   # allowed values per field
 
     def bank(self, bank_id: str) -> BankRecord:
         return self.catalog.banks[bank_id]
@@ -65,12 +66,13 @@ class SiteModel:
 
 
 def make_model(catalog: Catalog, content: SiteContent, settings: PortalSettings,
-               field_titles: dict[str, str], today: dt.date) -> SiteModel:
+               field_titles: dict[str, str], today: dt.date,
+               vocab: dict[str, tuple[str, ...]] | None = None) -> SiteModel:
     order = {b.bank_id: (b.sort_order, b.bank_id) for b in catalog.banks.values()}
     products = sorted((p for p in catalog.products if is_published(p, today)),
                       key=lambda p: (order.get(p.bank_id, (999, p.bank_id)), p.product_id))
     banks = sorted(catalog.banks.values(), key=lambda b: (b.sort_order, b.bank_id))
-    return SiteModel(catalog, content, settings, products, banks, field_titles, today)
+    return SiteModel(catalog, content, settings, products, banks, field_titles, today, vocab or {})
 
 
 def format_number(value: float | int | None) -> str:
@@ -147,7 +149,9 @@ class PageWriter:
         self.page("search.md", "search.html", {"title": "搜索", "hide": ["navigation", "toc"],
                                                 "search_exclude": True})
         self.page("products/index.md", "product_list.html",
-                  {"title": "金融产品", "hide": ["toc"], "search_exclude": True})
+                  {"title": "金融产品", "hide": ["toc"], "search_exclude": True}, vocab=m.vocab)
+        self.page("compare.md", "compare.html", {"title": "产品对比", "hide": ["toc"], "search_exclude": True})
+        self.page("downloads/index.md", "downloads.html", {"title": "数据下载", "search_exclude": True})
         for product in m.products:
             self.page(f"products/{product.product_id}.md", "product.html",
                       {"title": product.name, "hide": ["toc"], "sample_data": sample},

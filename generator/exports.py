@@ -1,0 +1,121 @@
+"""Downloads of the published catalogue: CSV, XLSX, JSON and a Frictionless datapackage.json.
+
+The files use the canonical field names and Chinese titles, so what a bank submits and what
+the public downloads line up. Spreadsheet programs execute cells that start with = + - @
+(CSV/formula injection), so every such text cell is neutralised.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from dataclasses import fields as dataclass_fields
+from pathlib import Path
+
+from generator.models import BankRecord, ProductRecord
+from generator.schema import CanonicalSchema
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+DOWNLOADS = "downloads"
+
+
+def cell_value(value: object) -> object:
+    """The value as it goes into a table cell (lists joined with 、, dates ISO, bools 是/否)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, tuple):
+        return "、".join(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def neutralise(value: object) -> object:
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def product_rows(products: list[ProductRecord], schema: CanonicalSchema) -> list[list[object]]:
+    return [[cell_value(getattr(p, name)) for name in schema.names] for p in products]
+
+
+def product_json(product: ProductRecord, bank: BankRecord, schema: CanonicalSchema) -> dict:
+    record = {}
+    for name in schema.names:
+        value = getattr(product, name)
+        if isinstance(value, tuple):
+            value = list(value)
+        elif isinstance(value, dt.date):
+            value = value.isoformat()
+        record[name] = value
+    record["bank_name"] = bank.name
+    record["bank_short_name"] = bank.short_name
+    record["url"] = f"products/{product.product_id}/"
+    return record
+
+
+def write_downloads(docs_dir: Path, products: list[ProductRecord], banks: dict[str, BankRecord],
+                    schema: CanonicalSchema, *, sample_data: bool, generated: dt.date) -> list[Path]:
+    target = docs_dir / DOWNLOADS
+    target.mkdir(parents=True, exist_ok=True)
+    titles = [f.title for f in schema.fields]
+    rows = product_rows(products, schema)
+
+    csv_path = target / "products.csv"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(titles)
+    writer.writerows([[neutralise(v) for v in row] for row in rows])
+    # UTF-8 with BOM: Excel on Chinese Windows otherwise opens it as GBK and shows garbage.
+    csv_path.write_bytes(buffer.getvalue().encode("utf-8-sig"))
+
+    xlsx_path = target / "products.xlsx"
+    _write_xlsx(xlsx_path, titles, rows)
+
+    json_path = target / "products.json"
+    payload = {
+        "generated": generated.isoformat(),
+        "sample_data": sample_data,
+        "fields": [{"name": f.name, "title": f.title} for f in schema.fields],
+        "products": [product_json(p, banks[p.bank_id], schema) for p in products],
+    }
+    json_path.write_text(json.dumps(payload, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+    package_path = target / "datapackage.json"
+    table_schema = {k: v for k, v in schema.descriptor.items() if not k.startswith("$")}
+    package = {
+        "name": "xiaowei-financial-products",
+        "title": "小微企业金融服务产品库" + ("（示例数据）" if sample_data else ""),
+        "created": generated.isoformat(),
+        "resources": [{"name": "products", "path": "products.csv", "format": "csv", "encoding": "utf-8-sig",
+                       "schema": table_schema}],
+    }
+    package_path.write_text(json.dumps(package, ensure_ascii=False, indent=2), encoding="utf-8")
+    return [csv_path, xlsx_path, json_path, package_path]
+
+
+def _write_xlsx(path: Path, titles: list[str], rows: list[list[object]]) -> None:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("products")
+    sheet.append(titles)
+    for row in rows:
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str):
+                # openpyxl turns text starting with "=" into a formula; bank text is never one.
+                cell.data_type = "s"
+            cells.append(cell)
+        sheet.append(cells)
+    book.save(path)

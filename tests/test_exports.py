@@ -1,0 +1,46 @@
+"""Downloads offered by the site: the published products, with no live spreadsheet formulas."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from openpyxl import load_workbook
+
+from tests.conftest import copy_project, run_portal
+
+
+def test_downloads_match_the_published_products(demo_site):
+    data = json.loads((demo_site / "downloads" / "products.json").read_text(encoding="utf-8"))
+    pages = {p.parent.name for p in (demo_site / "products").glob("*/index.html")}
+    assert {p["product_id"] for p in data["products"]} == pages
+    assert data["sample_data"] is True
+    rows = list(csv.reader(io.StringIO((demo_site / "downloads" / "products.csv").read_bytes().decode("utf-8-sig"))))
+    assert rows[0][0] == "产品编号" and len(rows) - 1 == len(pages)
+    sheet = load_workbook(demo_site / "downloads" / "products.xlsx").active
+    assert sheet.max_row - 1 == len(pages)
+    package = json.loads((demo_site / "downloads" / "datapackage.json").read_text(encoding="utf-8"))
+    assert package["resources"][0]["path"] == "products.csv"
+
+
+def test_formula_like_bank_text_is_never_a_live_formula(tmp_path):
+    project = copy_project(tmp_path / "project")
+    path = project / "catalog" / "banks" / "icbc" / "products.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    rows[1][rows[0].index("summary")] = '=HYPERLINK("http://evil.example","点我")'
+    rows[1][rows[0].index("fees")] = "@SUM(1+1)"
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    out = tmp_path / "site"
+    run_portal("build", "--out", str(out), cwd=project, check=True)
+
+    exported = list(csv.reader(io.StringIO((out / "downloads" / "products.csv").read_bytes().decode("utf-8-sig"))))
+    cells = [c for row in exported[1:] for c in row]
+    assert "'=HYPERLINK(\"http://evil.example\",\"点我\")" in cells
+    assert not any(c.startswith(("=", "+", "@")) for c in cells)
+    sheet = load_workbook(out / "downloads" / "products.xlsx").active
+    formulas = [c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"]
+    assert formulas == []
+    assert '=HYPERLINK("http://evil.example","点我")' in [c.value for row in sheet.iter_rows() for c in row]
