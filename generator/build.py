@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import checks, pages, publish, search, site
+from generator import checks, exports, pages, publish, search, site
 from generator.catalog import load_catalog
 from generator.config import PortalSettings, ProjectPaths, load_settings
 from generator.content import load_content
@@ -49,13 +49,17 @@ def build_portal(paths: ProjectPaths, *, today: dt.date | None = None) -> BuildR
     result = BuildResult(issues=loaded.issues)
     if not loaded.issues.valid:
         return result
-    field_titles = {f.name: f.title for f in load_schema(paths.schema_file).fields}
-    model = pages.make_model(loaded.catalog, loaded.content, loaded.settings, field_titles, today)
+    schema = load_schema(paths.schema_file)
+    field_titles = {f.name: f.title for f in schema.fields}
+    vocab = {f.name: f.list_enum or f.enum or () for f in schema.fields}
+    model = pages.make_model(loaded.catalog, loaded.content, loaded.settings, field_titles, today, vocab)
     with publish.staging_area(paths.out) as stage:
         docs_dir, site_dir = stage / "docs", stage / "site"
         docs_dir.mkdir()
         written = pages.PageWriter(docs_dir, paths.templates, model).write_all()
         site.copy_assets(paths, docs_dir)
+        exports.write_downloads(docs_dir, model.products, loaded.catalog.banks, schema,
+                                sample_data=loaded.settings.sample_data, generated=today)
         banner = None
         if model.warning_notice is not None:
             banner = {"url": model.warning_notice.url,
