@@ -45,6 +45,8 @@ def load_input(paths: ProjectPaths, *, today: dt.date | None = None) -> LoadedIn
 def build_portal(paths: ProjectPaths, *, today: dt.date | None = None) -> BuildResult:
     started = time.perf_counter()
     today = today or dt.date.today()
+    publish.check_output_target(paths.out, [paths.root, paths.catalog, paths.content, paths.templates,
+                                            paths.mkdocs_yml])
     loaded = load_input(paths, today=today)
     result = BuildResult(issues=loaded.issues)
     if not loaded.issues.valid:
@@ -69,6 +71,7 @@ def build_portal(paths: ProjectPaths, *, today: dt.date | None = None) -> BuildR
         result.problems = checks.check_site(site_dir)
         if result.problems:
             return result
+        publish.mark_output(site_dir)
         publish.publish(site_dir, paths.out)
     result.published = True
     result.pages = len(written)

@@ -189,3 +189,24 @@ def test_bank_text_is_shown_as_text_never_markup_or_template(tmp_path):
     assert "&lt;b&gt;粗体&lt;/b&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "{{ 7*7 }}{% if 1 %}x{% endif %}" in html
     assert "<script>alert(1)" not in html
+
+
+def test_build_refuses_an_out_dir_it_would_wrongly_destroy(tmp_path):
+    project = copy_project(tmp_path / "project")
+    result = run_portal("build", "--out", str(project), cwd=project)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert (project / "catalog" / "registry" / "banks.csv").exists()
+
+    foreign = tmp_path / "documents"
+    foreign.mkdir()
+    (foreign / "工作报告.docx").write_bytes(b"not a site")
+    result = run_portal("build", "--out", str(foreign), cwd=project)
+    assert result.returncode == 2 and "为避免误删" in result.stderr
+    assert (foreign / "工作报告.docx").read_bytes() == b"not a site"
+
+    # A folder that holds an earlier build is replaced as a whole, as promised.
+    out = tmp_path / "site"
+    run_portal("build", "--out", str(out), cwd=project, check=True)
+    (out / "stale.html").write_text("old", encoding="utf-8")
+    run_portal("build", "--out", str(out), cwd=project, check=True)
+    assert not (out / "stale.html").exists() and (out / "index.html").exists()
