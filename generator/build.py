@@ -9,6 +9,7 @@ from pathlib import Path
 
 from generator import checks, exports, pages, publish, search, site
 from generator.catalog import load_catalog
+from generator.changes import ChangeReport, compare_sites
 from generator.config import PortalSettings, ProjectPaths, load_settings
 from generator.content import load_content
 from generator.issues import IssueList
@@ -23,6 +24,7 @@ class BuildResult:
     pages: int = 0
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)
+    changes: ChangeReport | None = None
 
 
 @dataclass
@@ -71,6 +73,7 @@ def build_portal(paths: ProjectPaths, *, today: dt.date | None = None) -> BuildR
         result.problems = checks.check_site(site_dir)
         if result.problems:
             return result
+        result.changes = compare_sites(paths.out, site_dir)
         publish.mark_output(site_dir)
         publish.publish(site_dir, paths.out)
     result.published = True

@@ -50,6 +50,8 @@ def build(catalog_dir: Path | None, content_dir: Path | None, out_dir: Path | No
         sys.exit(EXIT_INVALID)
     if result.issues.warnings:
         click.echo(report.to_text(result.issues, titles))
+    if result.changes is not None:
+        click.echo(result.changes.to_text())
     click.echo(f"已生成 {result.pages} 个页面，用时 {result.seconds:.1f} 秒，输出到 {paths.out}")
     click.echo(f"本地预览：portal serve，或用浏览器打开 {paths.out / 'index.html'}")
 
