@@ -7,11 +7,11 @@ from pathlib import Path
 
 from generator.config import PortalSettings, ProjectPaths
 from generator.issues import IssueList
-from generator.loader import load_package, read_table
+from generator.loader import check_loose_file, display_path, load_package, read_table
 from generator.models import BankRecord, Catalog, ProductRecord
 from generator.registry import load_registry
 from generator.schema import CanonicalSchema, load_schema
-from generator.validate import ValidationContext, validate_table
+from generator.validate import ProductIds, ValidationContext, validate_table
 
 
 def load_catalog(paths: ProjectPaths, settings: PortalSettings, issues: IssueList,
@@ -22,52 +22,52 @@ def load_catalog(paths: ProjectPaths, settings: PortalSettings, issues: IssueLis
     products: list[ProductRecord] = []
     banks_dir = paths.banks_dir
     package_dirs = sorted(p for p in banks_dir.iterdir() if p.is_dir()) if banks_dir.is_dir() else []
+    ids = ProductIds()  # product_id is unique across the whole catalogue
     for package_dir in package_dirs:
         products.extend(validate_package_dir(package_dir, paths, settings, schema, banks, issues,
-                                             today=today))
-    check_unique_products(products, issues)
+                                             today=today, ids=ids))
     return Catalog(banks=banks, products=products)
 
 
 def validate_package_dir(package_dir: Path, paths: ProjectPaths, settings: PortalSettings,
                          schema: CanonicalSchema, banks: dict[str, BankRecord], issues: IssueList,
-                         *, today: dt.date | None = None) -> list[ProductRecord]:
+                         *, today: dt.date | None = None, ids: ProductIds | None = None) -> list[ProductRecord]:
+    shown = display_path(package_dir, paths.root)
     if package_dir.is_symlink():
-        issues.error(str(package_dir.relative_to(paths.root)) if package_dir.is_relative_to(paths.root)
-                     else str(package_dir), "unsafe-path", "数据包文件夹是符号链接，出于安全原因不予读取。",
-                     "请提交普通文件夹。")
+        issues.error(shown, "unsafe-path", "数据包文件夹是符号链接，出于安全原因不予读取。", "请提交普通文件夹。")
         return []
-    source = load_package(package_dir, issues, display_root=paths.root,
-                          max_file_bytes=settings.max_file_bytes)
-    if source.table is None:
+    ctx = ValidationContext(schema, banks, package_dir.name, settings, today or dt.date.today(),
+                            ids if ids is not None else ProductIds())
+    try:
+        source = load_package(package_dir, issues, display_root=paths.root,
+                              max_file_bytes=settings.max_file_bytes)
+        if source.table is None:
+            return []
+        return validate_table(source.table, ctx, issues)
+    except Exception as exc:  # noqa: BLE001 - a bank file must never crash the command
+        _unexpected(shown, exc, issues)
         return []
-    ctx = ValidationContext(schema, banks, package_dir.name, settings, today or dt.date.today())
-    return validate_table(source.table, ctx, issues)
 
 
 def validate_loose_file(path: Path, paths: ProjectPaths, settings: PortalSettings,
                         schema: CanonicalSchema, banks: dict[str, BankRecord], issues: IssueList,
-                        *, today: dt.date | None = None) -> list[ProductRecord]:
+                        *, today: dt.date | None = None, ids: ProductIds | None = None) -> list[ProductRecord]:
     """A CSV/XLSX handed to ``portal validate`` directly, outside a package folder."""
-    table = read_table(path, issues, display_root=paths.root)
-    if table is None:
+    shown = display_path(path, paths.root)
+    ctx = ValidationContext(schema, banks, None, settings, today or dt.date.today(),
+                            ids if ids is not None else ProductIds())
+    try:
+        if not check_loose_file(path, shown, issues):
+            return []
+        table = read_table(path, issues, display_root=paths.root, max_file_bytes=settings.max_file_bytes)
+        if table is None:
+            return []
+        return validate_table(table, ctx, issues)
+    except Exception as exc:  # noqa: BLE001 - a bank file must never crash the command
+        _unexpected(shown, exc, issues)
         return []
-    ctx = ValidationContext(schema, banks, None, settings, today or dt.date.today())
-    return validate_table(table, ctx, issues)
 
 
-def check_unique_products(products: list[ProductRecord], issues: IssueList) -> None:
-    first: dict[str, ProductRecord] = {}
-    for product in products:
-        earlier = first.get(product.product_id)
-        if earlier is None:
-            first[product.product_id] = product
-            continue
-        if earlier.source_file == product.source_file:
-            where = f"第 {earlier.source_row} 行"
-        else:
-            where = f"{earlier.source_file} 第 {earlier.source_row} 行"
-        issues.error(product.source_file, "duplicate-product",
-                     f"产品编号“{product.product_id}”已在{where}使用。",
-                     "产品编号在整个产品库中必须唯一；如是同一产品请删除重复行，否则请换一个编号。",
-                     row=product.source_row, field="product_id")
+def _unexpected(shown: str, exc: Exception, issues: IssueList) -> None:
+    issues.error(shown, "internal-error", f"读取或校验时发生意外错误（{type(exc).__name__}），本文件未能完成校验。",
+                 "请联系工作机制办公室，并附上本报告和所提交的文件。")

@@ -100,12 +100,13 @@ def serve(port: int, host: str) -> None:
 @cli.command()
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("bank-template"),
               show_default=True, help="模板输出目录")
-def template(out_dir: Path) -> None:
+@click.option("--bank", "bank_id", help="预先填入示例行的机构编号（可选）")
+def template(out_dir: Path, bank_id: str | None) -> None:
     """为银行生成空白提交模板（datapackage.json、CSV 和带下拉列表的 XLSX）。"""
     from generator.template import write_template
 
     try:
-        written = write_template(project_paths(), out_dir)
+        written = write_template(project_paths(), out_dir, bank_id=bank_id)
     except ConfigError as exc:
         _fail_config(str(exc))
         return

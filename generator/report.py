@@ -1,17 +1,26 @@
-"""Issue reports: readable Chinese text, the JSON machine contract, and a self-contained HTML page."""
+"""Issue reports: readable Chinese text, the JSON machine contract, and a self-contained HTML page.
+
+Text and HTML group issues by file, then by spreadsheet row, errors before warnings, so a bank
+can work through its file from top to bottom. JSON is the fixed contract of DESIGN.md section 4.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from dataclasses import dataclass
+from importlib import resources
 from itertools import groupby
 
 from jinja2 import Environment, select_autoescape
 
 from generator.issues import Issue, IssueList
 
+SEVERITY_ORDER = {"error": 0, "warning": 1}
+
 
 def _sorted(items: list[Issue]) -> list[Issue]:
-    return sorted(items, key=lambda i: (i.file, i.row or 0, i.field or ""))
+    return sorted(items, key=lambda i: (i.file, i.row or 0, SEVERITY_ORDER[i.severity], i.field or ""))
 
 
 def to_json(issues: IssueList) -> str:
@@ -21,72 +30,60 @@ def to_json(issues: IssueList) -> str:
                       ensure_ascii=False, indent=2)
 
 
-def _location(issue: Issue, field_titles: dict[str, str]) -> str:
-    parts = []
-    if issue.row is not None:
-        parts.append(f"第 {issue.row} 行")
-    if issue.field:
-        title = field_titles.get(issue.field)
-        parts.append(f"“{title}”列（{issue.field}）" if title else f"字段 {issue.field}")
-    return "，".join(parts)
+def summary(issues: IssueList) -> str:
+    text = f"共 {len(issues.errors)} 个错误，{len(issues.warnings)} 个警告。"
+    if issues.valid:
+        return text + ("校验通过。" if not issues.warnings else "校验通过（请留意警告）。")
+    return text + "请修改全部错误后重新提交。"
+
+
+def column_label(issue: Issue, field_titles: dict[str, str]) -> str:
+    if not issue.field:
+        return ""
+    title = field_titles.get(issue.field)
+    return f"“{title}”列（{issue.field}）" if title else issue.field
 
 
 def to_text(issues: IssueList, field_titles: dict[str, str] | None = None) -> str:
     titles = field_titles or {}
     lines: list[str] = []
-    for label, items in (("错误", issues.errors), ("警告", issues.warnings)):
-        for file, group in groupby(_sorted(items), key=lambda i: i.file):
-            lines.append(f"{label} · {file}")
-            for issue in group:
-                where = _location(issue, titles)
-                lines.append(f"  {'✗' if label == '错误' else '!'} {where + '：' if where else ''}{issue.message}")
+    for file, in_file in groupby(_sorted(issues.items), key=lambda i: i.file):
+        lines.append(f"【{file}】")
+        for row, in_row in groupby(in_file, key=lambda i: i.row):
+            lines.append(f"  第 {row} 行" if row is not None else "  整个文件")
+            for issue in in_row:
+                mark = "✗ 错误" if issue.severity == "error" else "! 警告"
+                where = column_label(issue, titles)
+                lines.append(f"    {mark} {where + '：' if where else ''}{issue.message} [{issue.code}]")
                 if issue.hint:
                     lines.append(f"      修改方法：{issue.hint}")
-                lines.append(f"      [{issue.code}]")
-    summary = f"共 {len(issues.errors)} 个错误，{len(issues.warnings)} 个警告。"
-    if issues.valid:
-        summary += "校验通过。" if not issues.warnings else "校验通过（请留意警告）。"
-    else:
-        summary += "请修改全部错误后重新提交。"
-    lines.append(summary)
+        lines.append("")
+    lines.append(summary(issues))
     return "\n".join(lines)
 
 
-_HTML = """<!doctype html>
-<html lang="zh">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>数据校验报告</title>
-<style>
-body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:1.5rem;line-height:1.6;color:#1a1a1a}
-h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:1.5rem}
-table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid #999;padding:.3rem .5rem;text-align:left;vertical-align:top}
-th{background:#eef2f7}.error{color:#8a1c1c}.warning{color:#6b3500}.ok{color:#1b5e20;font-weight:700}
-code{font-size:.85em}
-</style>
-</head>
-<body>
-<h1>数据校验报告</h1>
-<p class="{{ 'ok' if valid else 'error' }}">{{ summary }}</p>
-{% for label, cls, items in sections %}{% if items %}
-<h2 class="{{ cls }}">{{ label }}（{{ items | length }}）</h2>
-<table>
-<thead><tr><th scope="col">文件</th><th scope="col">行</th><th scope="col">列</th><th scope="col">问题</th><th scope="col">修改方法</th><th scope="col">代码</th></tr></thead>
-<tbody>
-{% for i in items %}<tr><td>{{ i.file }}</td><td>{{ i.row if i.row is not none else "" }}</td><td>{{ (titles.get(i.field, "") ~ "（" ~ i.field ~ "）") if i.field else "" }}</td><td>{{ i.message }}</td><td>{{ i.hint }}</td><td><code>{{ i.code }}</code></td></tr>
-{% endfor %}</tbody>
-</table>
-{% endif %}{% endfor %}
-</body>
-</html>
-"""
+@dataclass(frozen=True)
+class FileGroup:
+    file: str
+    issues: list[Issue]
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for i in self.issues if i.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for i in self.issues if i.severity == "warning")
 
 
-def to_html(issues: IssueList, field_titles: dict[str, str] | None = None) -> str:
+def to_html(issues: IssueList, field_titles: dict[str, str] | None = None,
+            *, now: dt.datetime | None = None) -> str:
+    """One page, no external resources (inline CSS, no scripts), for a bank to open or print."""
+    titles = field_titles or {}
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
-    summary = f"共 {len(issues.errors)} 个错误，{len(issues.warnings)} 个警告。" + (
-        "校验通过。" if issues.valid else "请修改全部错误后重新提交。")
-    return env.from_string(_HTML).render(
-        valid=issues.valid, summary=summary, titles=field_titles or {},
-        sections=[("错误", "error", _sorted(issues.errors)), ("警告", "warning", _sorted(issues.warnings))])
+    source = resources.files("generator").joinpath("report_templates/report.html").read_text(encoding="utf-8")
+    groups = [FileGroup(file, list(items)) for file, items in groupby(_sorted(issues.items), key=lambda i: i.file)]
+    return env.from_string(source).render(
+        valid=issues.valid, summary=summary(issues), groups=groups,
+        column=lambda issue: column_label(issue, titles),
+        generated=(now or dt.datetime.now()).strftime("%Y-%m-%d %H:%M"))

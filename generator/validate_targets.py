@@ -5,18 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from generator.catalog import check_unique_products, load_catalog, validate_loose_file, validate_package_dir
-from generator.config import ProjectPaths, load_settings
+from generator.catalog import load_catalog, validate_loose_file, validate_package_dir
+from generator.config import PortalSettings, ProjectPaths, load_settings
 from generator.content import KINDS, load_content, load_document
 from generator.issues import IssueList
 from generator.models import Catalog, ProductRecord
 from generator.registry import load_registry
-from generator.schema import load_schema
+from generator.schema import CanonicalSchema, load_schema
+from generator.validate import ProductIds
 
 
-def validate_targets(paths: ProjectPaths, targets: list[Path], *,
-                     today: dt.date | None = None) -> tuple[IssueList, dict[str, str]]:
-    settings = load_settings(paths.mkdocs_yml)
+def validate_targets(paths: ProjectPaths, targets: list[Path], *, today: dt.date | None = None,
+                     settings: PortalSettings | None = None) -> tuple[IssueList, dict[str, str]]:
+    """Validate ``targets`` (no targets: everything); ``settings`` overrides mkdocs.yml (benchmarks)."""
+    settings = settings or load_settings(paths.mkdocs_yml)
     schema = load_schema(paths.schema_file)
     titles = {f.name: f.title for f in schema.fields}
     issues = IssueList()
@@ -32,6 +34,9 @@ def validate_targets(paths: ProjectPaths, targets: list[Path], *,
     products: list[ProductRecord] = []
     content_targets: list[Path] = []
     content_root = paths.content.resolve()
+    package_targets = [_package_dir(t) for t in targets]
+    ids = _catalogue_ids(paths, settings, schema, banks,
+                         skip={p.name for p in package_targets if p is not None}, today=today)
     for target in targets:
         resolved = target.resolve() if not target.is_symlink() else target.absolute()
         if resolved == content_root or content_root in resolved.parents:
@@ -39,15 +44,15 @@ def validate_targets(paths: ProjectPaths, targets: list[Path], *,
         elif target.is_dir() and (target / "datapackage.json").exists() or target.is_dir() and not any(
                 target.glob("*.md")):
             products.extend(validate_package_dir(target.absolute(), paths, settings, schema, banks,
-                                                 issues, today=today))
+                                                 issues, today=today, ids=ids))
         elif target.name == "datapackage.json":
             products.extend(validate_package_dir(target.absolute().parent, paths, settings, schema,
-                                                 banks, issues, today=today))
+                                                 banks, issues, today=today, ids=ids))
         elif target.suffix.lower() == ".md" or target.is_dir():
             content_targets.append(resolved)
         else:
             products.extend(validate_loose_file(target.absolute(), paths, settings, schema, banks,
-                                                issues, today=today))
+                                                issues, today=today, ids=ids))
     if content_targets:
         # References in content are checked against the whole catalogue.
         catalog = load_catalog(paths, settings, IssueList(), today=today)
@@ -56,5 +61,27 @@ def validate_targets(paths: ProjectPaths, targets: list[Path], *,
             for md in files:
                 kind = KINDS.get(md.parent.name, "page")
                 load_document(md, kind, catalog, issues, display_root=paths.root)
-    check_unique_products(products, issues)
     return issues, titles
+
+
+def _package_dir(target: Path) -> Path | None:
+    if target.is_dir() and (target / "datapackage.json").exists():
+        return target.absolute()
+    if target.name == "datapackage.json":
+        return target.absolute().parent
+    return None
+
+
+def _catalogue_ids(paths: ProjectPaths, settings: PortalSettings, schema: CanonicalSchema,
+                   banks: dict, *, skip: set[str], today: dt.date | None) -> ProductIds:
+    """product_ids already used by the other banks of the catalogue.
+
+    A bank's package replaces its folder in ``catalog/banks/``, so its product_ids must not
+    collide with any *other* bank's; that bank's own current folder is skipped.
+    """
+    ids = ProductIds()
+    if not paths.banks_dir.is_dir():
+        return ids
+    for package_dir in sorted(p for p in paths.banks_dir.iterdir() if p.is_dir() and p.name not in skip):
+        validate_package_dir(package_dir, paths, settings, schema, banks, IssueList(), today=today, ids=ids)
+    return ids
