@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import checks, exports, pages, publish, search, site
+from generator import checks, csp, exports, pages, publish, search, site
 from generator.catalog import load_catalog
 from generator.changes import ChangeReport, compare_sites
 from generator.config import PortalSettings, ProjectPaths, load_settings
@@ -69,6 +69,7 @@ def build_portal(paths: ProjectPaths, *, today: dt.date | None = None) -> BuildR
             banner = {"url": model.warning_notice.url,
                       "version": pages.notice_version(model.warning_notice)}
         site.build_site(paths, docs_dir, site_dir, {"banner": banner})
+        csp.apply_policy(site_dir)
         search.index_site(site_dir)
         result.problems = checks.check_site(site_dir)
         if result.problems:

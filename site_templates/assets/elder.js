@@ -1,0 +1,44 @@
+/* 适老化 mode: large text and high contrast, remembered across pages (localStorage).
+   Loaded in <head> (not deferred) so the remembered mode applies before the first paint;
+   it only touches <html> until the document is parsed. No inline script: strict CSP. */
+(function () {
+  "use strict";
+  var KEY = "portal-elder-mode";
+  var CLASS = "portal-elder";
+  var root = document.documentElement;
+
+  function remembered() {
+    try { return window.localStorage.getItem(KEY) === "on"; } catch (e) { return false; }
+  }
+
+  function remember(on) {
+    try {
+      if (on) window.localStorage.setItem(KEY, "on");
+      else window.localStorage.removeItem(KEY);
+    } catch (e) { /* storage disabled: the mode lasts for this page only */ }
+  }
+
+  function apply(on) {
+    root.classList.toggle(CLASS, on);
+    var buttons = document.querySelectorAll(".portal-elder-toggle");
+    for (var i = 0; i < buttons.length; i++) {
+      buttons[i].setAttribute("aria-pressed", on ? "true" : "false");
+    }
+  }
+
+  apply(remembered());
+
+  function init() {
+    apply(root.classList.contains(CLASS));
+    var buttons = document.querySelectorAll(".portal-elder-toggle");
+    for (var i = 0; i < buttons.length; i++) {
+      buttons[i].addEventListener("click", function () {
+        var on = !root.classList.contains(CLASS);
+        apply(on);
+        remember(on);
+      });
+    }
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

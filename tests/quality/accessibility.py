@@ -1,0 +1,41 @@
+"""Gate: axe-core (WCAG 2.0/2.1 A and AA rules) in Chromium, normal and 适老化 mode."""
+
+from __future__ import annotations
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page
+
+from tests.quality.findings import Finding
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
+ELDER_STORAGE_KEY = "portal-elder-mode"   # assets/elder.js
+_AXE = Axe()
+
+
+def audit(page: Page, label: str) -> list[Finding]:
+    """axe violations of the page as it is now (``label`` names the page in findings)."""
+    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+    results = _AXE.run(page, options=options)
+    findings = []
+    for violation in results.response["violations"]:
+        for node in violation["nodes"]:
+            target = ", ".join(str(t) for t in node["target"])
+            summary = (node.get("failureSummary") or "").replace("\n", " ")[:200]
+            findings.append(Finding(label, violation["id"],
+                                    f"{violation['help']} at {target}: {summary}"))
+    return findings
+
+
+def wait_until_settled(page: Page, path: str) -> None:
+    """Search results render after Pagefind loads: audit them, not the empty form."""
+    page.wait_for_load_state("load")
+    if path.startswith("search/?q="):
+        page.locator(".pagefind-ui__result-link").first.wait_for(timeout=15000)
+
+
+def set_elder_mode(page: Page, on: bool) -> None:
+    """Remember the mode the way the header toggle does; applies from the next page load."""
+    script = (f"localStorage.setItem('{ELDER_STORAGE_KEY}', 'on')" if on
+              else f"localStorage.removeItem('{ELDER_STORAGE_KEY}')")
+    page.evaluate(script)

@@ -1,0 +1,100 @@
+"""Gate: the site can be used with the keyboard alone, with a visible focus ring."""
+
+from __future__ import annotations
+
+from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from tests.quality.findings import Finding
+from tests.quality.pages import SEARCH_QUERY
+
+MAX_TABS = 120
+_FOCUS_RING = """() => {
+  const s = getComputedStyle(document.activeElement);
+  const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
+  return outline || (s.boxShadow && s.boxShadow !== 'none');
+}"""
+
+
+def tab_to(page: Page, selector: str) -> bool:
+    """Press Tab until the focused element matches ``selector``; False if it never does."""
+    for _ in range(MAX_TABS):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => !!document.activeElement && document.activeElement.matches(s)", selector):
+            return True
+    return False
+
+
+def _reach(page: Page, where: str, selector: str, what: str, findings: list[Finding]) -> bool:
+    if not tab_to(page, selector):
+        findings.append(Finding(where, "not-keyboard-reachable", f"{what} ({selector}) never gets focus with Tab"))
+        return False
+    if not page.evaluate(_FOCUS_RING):
+        findings.append(Finding(where, "focus-not-visible", f"{what} ({selector}) has no outline or box-shadow when focused"))
+    return True
+
+
+def check_keyboard(context: BrowserContext, site_url: str) -> list[Finding]:
+    findings: list[Finding] = []
+    page = context.new_page()
+    try:
+        # Home: reach the search field, type, submit with Enter.
+        page.goto(site_url)
+        if _reach(page, "(home)", "input[name=q]", "home search field", findings):
+            page.keyboard.type(SEARCH_QUERY)
+            page.keyboard.press("Enter")
+            try:
+                page.wait_for_url("**/search/?q=*", timeout=5000)
+                page.locator(".pagefind-ui__result-link").first.wait_for(timeout=15000)
+            except PlaywrightTimeout:
+                findings.append(Finding("(home)", "keyboard-search", "Enter in the search field shows no results"))
+
+        # Search page: type into Pagefind's field, then Tab to the first result and open it.
+        page.goto(site_url + "search/")
+        page.locator(".pagefind-ui__search-input").wait_for(timeout=15000)
+        if _reach(page, "search/", ".pagefind-ui__search-input", "search page field", findings):
+            page.keyboard.type(SEARCH_QUERY)
+            try:
+                page.locator(".pagefind-ui__result-link").first.wait_for(timeout=15000)
+            except PlaywrightTimeout:
+                findings.append(Finding("search/", "keyboard-search", "typing a query shows no results"))
+            else:
+                first = page.locator(".pagefind-ui__result-link").first.get_attribute("href")
+                if _reach(page, "search/", ".pagefind-ui__result-link", "first search result", findings):
+                    focused = page.evaluate("document.activeElement.getAttribute('href')")
+                    if focused != first:
+                        findings.append(Finding("search/", "keyboard-order", f"first result by Tab is {focused}, not {first}"))
+                    try:
+                        with page.expect_navigation(timeout=5000):
+                            page.keyboard.press("Enter")
+                    except PlaywrightTimeout:
+                        findings.append(Finding("search/", "keyboard-activate", "Enter on a result does not open it"))
+
+        # The 适老化 toggle: Space turns it on (announced by aria-pressed), the mode survives a page
+        # change, Enter turns it off.
+        page.goto(site_url + "products/")
+        if _reach(page, "products/", ".portal-elder-toggle", "适老化 toggle", findings):
+            page.keyboard.press("Space")
+            state = page.evaluate("[document.documentElement.classList.contains('portal-elder'),"
+                                  " document.activeElement.getAttribute('aria-pressed')]")
+            if state != [True, "true"]:
+                findings.append(Finding("products/", "elder-toggle", f"Space did not switch the mode on: {state}"))
+            page.goto(site_url + "banks/")
+            pressed = page.locator(".portal-elder-toggle").get_attribute("aria-pressed")
+            if not page.evaluate("document.documentElement.classList.contains('portal-elder')") or pressed != "true":
+                findings.append(Finding("banks/", "elder-toggle", "the mode is not remembered on the next page"))
+            if tab_to(page, ".portal-elder-toggle"):
+                page.keyboard.press("Enter")
+                if page.evaluate("document.documentElement.classList.contains('portal-elder')"):
+                    findings.append(Finding("banks/", "elder-toggle", "Enter did not switch the mode off"))
+
+        # The warning banner: its close button works from the keyboard.
+        page.goto(site_url + "about/")
+        if page.locator(".portal-banner").count() and \
+                _reach(page, "about/", ".portal-banner__close", "banner close button", findings):
+            page.keyboard.press("Enter")
+            if page.locator(".portal-banner").is_visible():
+                findings.append(Finding("about/", "banner-close", "Enter on the close button leaves the banner visible"))
+    finally:
+        page.close()
+    return findings

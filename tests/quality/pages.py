@@ -1,0 +1,62 @@
+"""Which pages of a built site the browser gates visit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+SEARCH_QUERY = "信用贷款"
+
+
+def every_page(site_dir: Path) -> list[str]:
+    """URL paths ("", "products/", …) of every HTML page, in a stable order."""
+    paths = []
+    for page in sorted(site_dir.rglob("*.html")):
+        rel = page.relative_to(site_dir).as_posix()
+        if rel.startswith("pagefind/"):
+            continue
+        paths.append(rel.removesuffix("index.html"))
+    return paths
+
+
+def search_with_results(query: str = SEARCH_QUERY) -> str:
+    return f"search/?q={quote(query)}"
+
+
+def _first_child_page(site_dir: Path, section: str, exclude: tuple[str, ...] = ()) -> str | None:
+    folder = site_dir / section
+    if not folder.is_dir():
+        return None
+    for child in sorted(folder.iterdir()):
+        if child.name not in exclude and (child / "index.html").is_file():
+            return f"{section}/{child.name}/"
+    return None
+
+
+def representatives(site_dir: Path) -> dict[str, str]:
+    """One page of every kind the site has (kind -> URL path); new kinds appear as they land."""
+    kinds: dict[str, str | None] = {
+        "home": "",
+        "search-results": search_with_results(),
+        "product-list": "products/",
+        "product": _first_child_page(site_dir, "products"),
+        "bank-list": "banks/",
+        "bank": _first_child_page(site_dir, "banks"),
+        "policy-list": "policies/",
+        "policy": _first_child_page(site_dir, "policies"),
+        "case-list": "cases/",
+        "case": _first_child_page(site_dir, "cases"),
+        "notice-list": "notices/",
+        "notice": _first_child_page(site_dir, "notices", exclude=("illegal-intermediaries",)),
+        "intermediary-notice": "notices/illegal-intermediaries/",
+        "mechanism": "mechanism/",
+        "about": "about/",
+    }
+    known = {path.split("/")[0] for path in kinds.values() if path}
+    # Any other top-level page (compare/, downloads/, …) is a kind of its own.
+    for child in sorted(site_dir.iterdir()):
+        if child.is_dir() and child.name not in known and (child / "index.html").is_file() \
+                and child.name not in ("search", "pagefind", "assets"):
+            kinds[child.name] = f"{child.name}/"
+    return {kind: path for kind, path in kinds.items()
+            if path is not None and (site_dir / path.split("?")[0] / "index.html").is_file()}
