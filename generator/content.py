@@ -3,17 +3,24 @@
 Folders: ``policies/`` (政策解读), ``cases/`` (典型案例), ``notices/`` (通知公告 and the
 anti-intermediary notice), ``pages/`` (stand-alone pages such as 工作机制). The file stem is
 the URL slug. Errors carry the file and the line of the offending front-matter key.
+
+Front-matter reference (README "Content"): every document has ``title`` and ``date`` and may
+have ``updated``, ``summary``, ``tags``, ``checker`` and ``checker_allow``; policies, cases and
+notices add the keys of ``KIND_KEYS``. Dates are written ``YYYY-MM-DD``. Unknown keys are
+warnings (usually a typo such as ``titel``), so a document is never rejected for an extra key.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from generator import wording
 from generator.issues import IssueList
 from generator.loader import display_path
 from generator.models import Catalog, ContentDocument, SiteContent
@@ -24,7 +31,27 @@ POLICY_STATUSES = ("现行有效", "已废止")
 CUSTOMER_TYPES = ("小型企业", "微型企业", "个体工商户", "小微企业主", "农民专业合作社", "家庭农场", "中型企业")
 # Pages that the generator writes itself; a content page must not take their place.
 RESERVED_SLUGS = {"index", "products", "banks", "policies", "cases", "notices", "search", "assets",
-                  "pagefind", "downloads"}
+                  "pagefind", "downloads", "feed", "sitemap"}
+COMMON_KEYS = ("title", "date", "updated", "summary", "tags", "checker", "checker_allow")
+KIND_KEYS = {
+    "policy": ("doc_number", "issuer", "status", "effective", "expires", "related_products"),
+    "case": ("bank_id", "products", "customer_type", "amount_wan"),
+    "notice": ("kind",),
+    "page": (),
+}
+NOTICE_KINDS = ("warning",)
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """Safe YAML that leaves dates as text: we check the YYYY-MM-DD format ourselves and can
+    then name the line, where PyYAML would raise a bare ValueError for 2024-13-45."""
+
+
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 @dataclass
@@ -53,15 +80,18 @@ def split_front_matter(text: str) -> FrontMatter:
     else:
         raise FrontMatterError("前置信息没有结束标记 ---。", "请在前置信息之后加一行 ---。", 1)
     yaml_text = "".join(lines[1:index])
+    loader = _FrontMatterLoader(yaml_text)
     try:
-        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(yaml_text) if node is not None else {}
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else {}
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 2 if exc.problem_mark else 1
         raise FrontMatterError(f"前置信息不是有效的 YAML：{exc.problem or exc}",
                                "请检查冒号、缩进和引号；冒号后要有空格。", line) from exc
     except yaml.YAMLError as exc:
         raise FrontMatterError(f"前置信息不是有效的 YAML：{exc}", "请检查冒号、缩进和引号。", 1) from exc
+    finally:
+        loader.dispose()
     if not isinstance(data, dict):
         raise FrontMatterError("前置信息必须是“键: 值”的形式。", "例如 title: 标题", 2)
     key_lines = {}
@@ -74,12 +104,18 @@ def split_front_matter(text: str) -> FrontMatter:
 def load_content(content_dir: Path, catalog: Catalog, issues: IssueList, *,
                  display_root: Path) -> SiteContent:
     found: dict[str, list[ContentDocument]] = {kind: [] for kind in KINDS.values()}
+    wordlist = wording.load_wordlist(wording.wordlist_path(content_dir), display_root=display_root)
+    if wordlist is None and content_dir.is_dir():
+        issues.warning(display_path(wording.wordlist_path(content_dir), display_root), "missing-wordlist",
+                       "没有找到用语检查词表，本次未检查绝对化用语和中介话术。",
+                       "请恢复 content/wordlist.yml（见 README“内容”一节）。")
     for folder, kind in KINDS.items():
         directory = content_dir / folder
         if not directory.is_dir():
             continue
         for path in sorted(directory.glob("*.md")):
-            document = load_document(path, kind, catalog, issues, display_root=display_root)
+            document = load_document(path, kind, catalog, issues, display_root=display_root,
+                                     wordlist=wordlist)
             if document is not None:
                 found[kind].append(document)
     by_date = lambda d: (d.date, d.slug)  # noqa: E731
@@ -92,7 +128,11 @@ def load_content(content_dir: Path, catalog: Catalog, issues: IssueList, *,
 
 
 def load_document(path: Path, kind: str, catalog: Catalog, issues: IssueList, *,
-                  display_root: Path) -> ContentDocument | None:
+                  display_root: Path, wordlist: wording.WordList | None = None) -> ContentDocument | None:
+    """Validate one Markdown file; errors and wording warnings go to ``issues``.
+
+    Without a ``wordlist`` the one of the content folder the file is in is used.
+    """
     shown = display_path(path, display_root)
     if path.is_symlink():
         issues.error(shown, "unsafe-path", "内容文件是符号链接，出于安全原因不予读取。", "请提交普通文件。")
@@ -108,11 +148,12 @@ def load_document(path: Path, kind: str, catalog: Catalog, issues: IssueList, *,
         issues.error(shown, "front-matter-error", exc.message, exc.hint, row=exc.line)
         return None
     before = len(issues.errors)
-    meta, line = fm.data, fm.lines
+    meta, line = dict(fm.data), fm.lines
 
     def err(key: str, code: str, message: str, hint: str) -> None:
         issues.error(shown, code, message, hint, row=line.get(key, 1), field=key)
 
+    _unknown_keys(meta, kind, line, shown, issues)
     slug = path.stem
     if not SLUG.match(slug):
         issues.error(shown, "invalid-filename", f"文件名“{path.name}”不能用作网址。",
@@ -122,15 +163,33 @@ def load_document(path: Path, kind: str, catalog: Catalog, issues: IssueList, *,
     title = meta.get("title")
     if not isinstance(title, str) or not title.strip():
         err("title", "missing-field", "缺少标题 title。", "请在前置信息中填写 title: 标题。")
+    elif "<" in title or ">" in title:
+        # Titles reach the page <title> and navigation unescaped by the theme.
+        err("title", "constraint-error", "标题中不能含有尖括号 < >（HTML 标记）。",
+            "书名号请用《》，标题只写文字。")
     date = _date(meta, "date", err, required=True)
+    updated = _date(meta, "updated", err)
+    if date and updated and updated < date:
+        err("updated", "range-order", "更新日期 updated 早于发布日期 date。", "请核对 updated 和 date。")
+    for key in ("summary",):
+        if key in meta and (not isinstance(meta[key], str) or not meta[key].strip()):
+            err(key, "type-error", f"{key} 应是一段文字。", f"如 {key}: 一句话概括本文。")
+    _string_list(meta, "tags", err, example="tags: [融资协调, 续贷]")
+    allowed = _string_list(meta, "checker_allow", err, example="checker_allow: [服务费, 内部渠道]")
+    checker = meta.get("checker", True)
+    if checker not in (True, False, "on", "off"):
+        err("checker", "constraint-error", f"checker 的值“{checker}”无效。",
+            "写 checker: off 关闭本文的用语检查；不写则检查。")
 
     if kind == "policy":
         for key, label in (("doc_number", "文号"), ("issuer", "发文机关")):
             if not isinstance(meta.get(key), str) or not meta[key].strip():
                 err(key, "missing-field", f"政策缺少{label} {key}。", f"请填写 {key}，如 通区府办发〔2024〕23号。"
                     if key == "doc_number" else f"请填写 {key}，如 达州市通川区人民政府办公室。")
-        if meta.get("status") not in POLICY_STATUSES:
-            err("status", "constraint-error", f"政策状态“{meta.get('status', '')}”无效。",
+        if "status" not in meta:
+            err("status", "missing-field", "政策缺少状态 status。", "请填写 status: 现行有效 或 status: 已废止。")
+        elif meta.get("status") not in POLICY_STATUSES:
+            err("status", "constraint-error", f"政策状态“{meta.get('status')}”无效。",
                 "status 只能是 现行有效 或 已废止。")
         effective = _date(meta, "effective", err)
         expires = _date(meta, "expires", err)
@@ -139,7 +198,10 @@ def load_document(path: Path, kind: str, catalog: Catalog, issues: IssueList, *,
         _product_refs(meta, "related_products", catalog, err)
     elif kind == "case":
         bank_id = meta.get("bank_id")
-        if bank_id not in catalog.banks:
+        if bank_id is None:
+            err("bank_id", "missing-field", "案例缺少机构编号 bank_id。",
+                "请填写案例银行的机构编号，见 catalog/registry/banks.csv。")
+        elif bank_id not in catalog.banks:
             err("bank_id", "unknown-bank", f"案例引用的机构编号“{bank_id}”不存在。",
                 "请使用机构注册表中的编号，见 catalog/registry/banks.csv。")
         refs = _product_refs(meta, "products", catalog, err, required=True)
@@ -156,25 +218,82 @@ def load_document(path: Path, kind: str, catalog: Catalog, issues: IssueList, *,
                 "请填写以万元为单位的数字，如 150。")
         if not isinstance(meta.get("summary"), str) or not meta["summary"].strip():
             err("summary", "missing-field", "案例缺少摘要 summary。", "请用一句话概括案例。")
+    elif kind == "notice" and "kind" in meta and meta["kind"] not in NOTICE_KINDS:
+        err("kind", "constraint-error", f"通知类型 kind“{meta['kind']}”无效。",
+            "只有风险提示写 kind: warning；普通通知公告不写 kind。")
     if len(issues.errors) > before:
         return None
+
+    if checker in (True, "on") and meta.get("kind") != "warning":
+        wordlist = wordlist or _wordlist_near(path, display_root)
+        if wordlist is not None:
+            parts = [("title", title, line.get("title", 1))]
+            if isinstance(meta.get("summary"), str):
+                parts.append(("summary", meta["summary"], line.get("summary", 1)))
+            parts.append((None, fm.body, fm.body_line))
+            wording.check_document_text(shown, parts, wordlist, issues, frozenset(allowed))
+
     prefix = "" if kind == "page" else {"policy": "policies", "case": "cases", "notice": "notices"}[kind] + "/"
     return ContentDocument(kind=kind, slug=prefix + slug, source=path.relative_to(path.parents[1]).as_posix(),
-                           title=title.strip(), date=date, body=fm.body, meta=dict(meta))
+                           title=title.strip(), date=date, body=fm.body, meta=meta)
+
+
+def _wordlist_near(path: Path, display_root: Path) -> wording.WordList | None:
+    """The word list of the content folder holding ``path`` (``portal validate FILE.md``)."""
+    for content_dir in (path.resolve().parents[1], display_root / "content"):
+        found = wording.load_wordlist(wording.wordlist_path(content_dir), display_root=display_root)
+        if found is not None:
+            return found
+    return None
+
+
+def _unknown_keys(meta: dict, kind: str, line: dict[str, int], shown: str, issues: IssueList) -> None:
+    known = (*COMMON_KEYS, *KIND_KEYS[kind])
+    for key in meta:
+        if str(key) in known:
+            continue
+        close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+        hint = (f"是不是要写 {close[0]}？" if close else f"可用的键：{'、'.join(known)}。") + \
+            "未知的键会被忽略。"
+        issues.warning(shown, "unknown-key", f"前置信息中的键“{key}”不是{_KIND_NAMES[kind]}的已知字段。", hint,
+                       row=line.get(str(key), 1), field=str(key))
+
+
+_KIND_NAMES = {"policy": "政策解读", "case": "典型案例", "notice": "通知公告", "page": "页面"}
 
 
 def _date(meta: dict, key: str, err, *, required: bool = False) -> dt.date | None:  # noqa: ANN001
+    """Parse ``meta[key]`` (YYYY-MM-DD) in place: templates get a ``date``."""
     value = meta.get(key)
     if value is None:
         if required:
             err(key, "missing-field", f"缺少日期 {key}。", f"请填写 {key}: YYYY-MM-DD，如 2026-01-31。")
         return None
-    if isinstance(value, dt.datetime):
-        return value.date()
     if isinstance(value, dt.date):
         return value
-    err(key, "type-error", f"{key} 的值“{value}”不是 YYYY-MM-DD 格式的日期。", "请写成 2026-01-31 这样的格式。")
-    return None
+    text = str(value).strip()
+    if not ISO_DATE.match(text):
+        err(key, "type-error", f"{key} 的值“{value}”不是 YYYY-MM-DD 格式的日期。",
+            "请写成 2026-01-31 这样的格式（月、日都用两位数字）。")
+        return None
+    try:
+        parsed = dt.date.fromisoformat(text)
+    except ValueError:
+        err(key, "type-error", f"{key} 的值“{value}”不是存在的日期。", "请核对月份（01–12）和日期。")
+        return None
+    meta[key] = parsed
+    return parsed
+
+
+def _string_list(meta: dict, key: str, err, *, example: str) -> list[str]:  # noqa: ANN001
+    value = meta.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        err(key, "type-error", f"{key} 应是文字列表。", f"如 {example}。")
+        return []
+    meta[key] = [v.strip() for v in value]
+    return meta[key]
 
 
 def _product_refs(meta: dict, key: str, catalog: Catalog, err, *, required: bool = False) -> list[str]:  # noqa: ANN001
@@ -193,4 +312,5 @@ def _product_refs(meta: dict, key: str, catalog: Catalog, err, *, required: bool
         if ref not in known:
             err(key, "unknown-product", f"引用的产品编号“{ref}”不存在。",
                 "请核对产品编号（见产品页面网址或银行数据包），或删除该引用。")
+    meta[key] = value
     return value
