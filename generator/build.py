@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import checks, csp, exports, pages, publish, search, site
+from generator import checks, csp, exports, feeds, pages, publish, search, site, site_info
 from generator.catalog import load_catalog
 from generator.changes import ChangeReport, compare_sites
 from generator.config import PortalSettings, ProjectPaths, load_settings
@@ -50,6 +50,7 @@ def build_portal(paths: ProjectPaths, *, today: dt.date | None = None) -> BuildR
     publish.check_output_target(paths.out, [paths.root, paths.catalog, paths.content, paths.templates,
                                             paths.mkdocs_yml])
     loaded = load_input(paths, today=today)
+    info = site_info.load_site_info(loaded.settings, paths.content)   # footer, base URL: exit 2 if bad
     result = BuildResult(issues=loaded.issues)
     if not loaded.issues.valid:
         return result
@@ -68,7 +69,8 @@ def build_portal(paths: ProjectPaths, *, today: dt.date | None = None) -> BuildR
         if model.warning_notice is not None:
             banner = {"url": model.warning_notice.url,
                       "version": pages.notice_version(model.warning_notice)}
-        site.build_site(paths, docs_dir, site_dir, {"banner": banner})
+        site.build_site(paths, docs_dir, site_dir, {"banner": banner, "footer": info.footer.as_dict()})
+        feeds.write_feeds_and_sitemap(site_dir, model, written, info.base_url)
         csp.apply_policy(site_dir)
         search.index_site(site_dir)
         result.problems = checks.check_site(site_dir)

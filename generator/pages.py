@@ -9,6 +9,7 @@ template, never compiled as one, so ``{{ }}`` in a cell stays literally ``{{ }}`
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from generator.config import PortalSettings
 from generator.models import BankRecord, Catalog, ContentDocument, ProductRecord, SiteContent
+from generator.sanitize import CONTENT_FLAG
 from generator.validate import is_published
 
 FIELD_TITLES_FILE = "products.schema.json"
@@ -63,6 +65,57 @@ class SiteModel:
     @property
     def announcements(self) -> list[ContentDocument]:
         return [d for d in self.content.notices if d is not self.warning_notice]
+
+    # --- dates shown on every page (an undated page counts as "not updated") ---
+
+    @functools.cached_property
+    def _products_by_id(self) -> dict[str, ProductRecord]:
+        return {p.product_id: p for p in self.products}
+
+    def bank_updated(self, bank_id: str) -> dt.date | None:
+        """A bank page is as new as its newest published product."""
+        return max((p.updated for p in self.products_of(bank_id)), default=None)
+
+    @functools.cached_property
+    def data_updated(self) -> dt.date:
+        """When anything published last changed: the date of list pages and the home page."""
+        dates = [p.updated for p in self.products] + [doc_updated(d) for d in self.content.all()]
+        return max(dates, default=self.today)
+
+    def page_date(self, rel_path: str) -> tuple[str, dt.date]:
+        """(label, date) shown on the page written to ``rel_path``."""
+        slug = rel_path.removesuffix(".md")
+        section, _, name = slug.partition("/")
+        if section == "products" and name in self._products_by_id:
+            return "更新日期", self._products_by_id[name].updated
+        if section == "banks" and name in self.catalog.banks:
+            return "更新日期", self.bank_updated(name) or self.data_updated
+        docs = {"policies": self.content.policies, "cases": self.content.cases, "notices": self.content.notices}
+        if name == "index" and section in docs and docs[section]:
+            return "更新日期", max(doc_updated(d) for d in docs[section])
+        document = self._documents_by_slug.get(slug)
+        if document is not None:
+            updated = document.meta.get("updated")
+            return ("更新日期", updated) if updated else ("发布日期", document.date)
+        return "数据更新日期", self.data_updated
+
+    @functools.cached_property
+    def _documents_by_slug(self) -> dict[str, ContentDocument]:
+        return {d.slug: d for d in self.content.all()}
+
+    # --- policy list filters ---
+
+    @property
+    def policy_issuers(self) -> list[str]:
+        return sorted({d.meta["issuer"] for d in self.content.policies})
+
+    @property
+    def policy_tags(self) -> list[str]:
+        return sorted({t for d in self.content.policies for t in d.meta.get("tags") or []})
+
+
+def doc_updated(document: ContentDocument) -> dt.date:
+    return document.meta.get("updated") or document.date
 
 
 def make_model(catalog: Catalog, content: SiteContent, settings: PortalSettings,
@@ -133,6 +186,9 @@ class PageWriter:
 
     def page(self, rel_path: str, template: str, front: dict, **context: object) -> None:
         depth = rel_path.count("/") + (0 if rel_path.endswith("index.md") else 1)
+        # Shown by the theme footer on every page (publish or update date).
+        label, date = self.model.page_date(rel_path)
+        front = {**front, "portal_date": date.isoformat(), "portal_date_label": label}
         body = self.env.get_template(template).render(
             m=self.model, root="../" * depth, today=self.model.today, **context)
         front_text = yaml.safe_dump(front, allow_unicode=True, sort_keys=False)
@@ -165,7 +221,7 @@ class PageWriter:
         self.page("notices/index.md", "notice_list.html", {"title": "通知公告", "search_exclude": True})
         for doc in m.content.all():
             rel = f"{doc.slug}.md"
-            front = {"title": doc.title}
+            front = {"title": doc.title, CONTENT_FLAG: True}
             if doc.kind == "case":
                 front["sample_data"] = sample
             self.page(rel, f"{doc.kind}.html", front, d=doc)

@@ -27,6 +27,8 @@ def build_site(paths: ProjectPaths, docs_dir: Path, site_dir: Path, runtime: dic
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
+    from generator.sanitize import ContentSanitizer
+
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     try:
         config = load_config(config_file=str(paths.mkdocs_yml), docs_dir=str(docs_dir),
@@ -35,6 +37,8 @@ def build_site(paths: ProjectPaths, docs_dir: Path, site_dir: Path, runtime: dic
         raise ConfigError(f"mkdocs.yml 配置有误：{exc}") from exc
     config["not_in_nav"] = _pathspec(NOT_IN_NAV)
     config["extra"]["portal_build"] = runtime
+    # Staff Markdown may contain HTML: sanitise it after rendering (see generator.sanitize).
+    config["plugins"]["portal-sanitize"] = ContentSanitizer()
     try:
         build(config)
     except exceptions.MkDocsException as exc:

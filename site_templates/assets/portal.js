@@ -1,4 +1,4 @@
-/* Portal behaviour: dismissable warning banner and the Pagefind search page.
+/* Portal behaviour: dismissable warning banner, the Pagefind search page and document list filters.
    No third-party code and no inline scripts (the site runs under a strict CSP). */
 (function () {
   "use strict";
@@ -68,7 +68,43 @@
     });
   }
 
-  function init() { initBanner(); initSearch(); }
+  // Document list filters (政策解读: 发文机关, 状态, 标签). The controls are native, labelled
+  // <select>s (keyboard-reachable); they stay hidden without JavaScript, when the full list shows.
+  function initDocFilters() {
+    var forms = document.querySelectorAll(".portal-doc-filter");
+    Array.prototype.forEach.call(forms, function (form) {
+      var list = document.getElementById(form.getAttribute("data-filter-list"));
+      if (!list) return;
+      var items = list.querySelectorAll("li[data-filter-item]");
+      var selects = form.querySelectorAll("select[data-filter]");
+      var count = form.querySelector(".portal-doc-filter__count");
+      var empty = document.getElementById(form.getAttribute("data-filter-empty"));
+      function apply() {
+        var shown = 0;
+        Array.prototype.forEach.call(items, function (item) {
+          var match = Array.prototype.every.call(selects, function (select) {
+            if (!select.value) return true;
+            var values = (item.getAttribute("data-" + select.getAttribute("data-filter")) || "").split("|");
+            return values.indexOf(select.value) !== -1;
+          });
+          item.hidden = !match;
+          if (match) shown += 1;
+        });
+        if (count) count.textContent = "显示 " + shown + " 篇，共 " + items.length + " 篇";
+        if (empty) empty.hidden = shown !== 0;
+      }
+      Array.prototype.forEach.call(selects, function (select) {
+        select.addEventListener("change", apply);
+      });
+      // After a reset the selects take their new values only once the event has finished.
+      form.addEventListener("reset", function () { window.setTimeout(apply, 0); });
+      form.addEventListener("submit", function (event) { event.preventDefault(); });
+      form.hidden = false;
+      apply();
+    });
+  }
+
+  function init() { initBanner(); initSearch(); initDocFilters(); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
 })();
