@@ -149,7 +149,7 @@ def safe_resource_path(path_value: object, package_dir: Path, shown: str,
     probe = candidate
     while probe != package_dir and probe != probe.parent:
         if probe.is_symlink():
-            issues.error(shown, "unsafe-path", f"“{shown_value}”是符号链接，出于安全原因不予读取。",
+            issues.error(shown, "unsafe-path", f"“{shown_value}”（或它所在的文件夹）是符号链接，出于安全原因不予读取。",
                          NO_LINK_HINT, field="path")
             return None
         probe = probe.parent

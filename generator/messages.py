@@ -103,10 +103,12 @@ def _constraint_text(check: str, spec: FieldSpec, cell: str, limit: object) -> t
         return _pattern_text(spec, cell)
     if check in BOUND_WORDS:
         words = BOUND_WORDS[check].format(limit)
-        if check in ("minLength", "maxLength"):
-            return (f"“{title}”应{words}，现有 {len(cell)} 个字。",
-                    f"请精简或补充为{words}。")
-        return f"“{title}”的值“{value}”不符合要求：应{words}。", f"请修改为{words}的数字。{spec.description}"
+        if check == "maxLength":
+            return f"“{title}”应{words}，现有 {len(cell)} 个字。", f"请精简到{words}。"
+        if check == "minLength":
+            return f"“{title}”应{words}，现有 {len(cell)} 个字。", f"请补充到{words}。"
+        note = f"（{spec.description.rstrip('。')}）" if spec.description else ""
+        return f"“{title}”的值“{value}”不符合要求：应{words}。", f"请填写{words}的数字{note}。"
     return f"“{title}”的值“{value}”不符合要求。", spec.description or "请按模板说明填写。"
 
 

@@ -41,7 +41,7 @@ class ProductIds:
         earlier = self.first.setdefault(product_id, (file, row))
         if earlier == (file, row):
             return
-        where = f"第 {earlier[1]} 行" if earlier[0] == file else f"{earlier[0]} 第 {earlier[1]} 行"
+        where = f"第 {earlier[1]} 行" if earlier[0] == file else f" {earlier[0]} 第 {earlier[1]} 行"
         issues.error(file, "duplicate-product", f"产品编号“{product_id}”已在{where}使用。",
                      "产品编号在整个产品库中必须唯一；如是同一产品请删除重复行，否则请换一个编号。",
                      row=row, field="product_id")
@@ -72,12 +72,12 @@ def map_header(table: RawTable, schema: CanonicalSchema, issues: IssueList) -> l
     mapping: list[str | None] = []
     seen: dict[str, int] = {}
     duplicate = False
+    unknown: list[tuple[int, str]] = []
     for column, cell in enumerate(table.header, start=1):
         key = normalise_header(cell)
         name = schema.header_lookup.get(key) if key else None
         if key and name is None:
-            issues.warning(table.file, "unknown-column", f"第 {column} 列的表头“{shown(cell)}”不是标准字段，已忽略。",
-                           "请使用模板中的表头（中文标题或字段名）；如是备注列可删除。", row=1)
+            unknown.append((column, cell))
         elif name in seen:
             issues.error(table.file, "duplicate-column",
                          f"第 {seen[name]} 列和第 {column} 列都是“{schema.by_name[name].title}”。",
@@ -89,6 +89,9 @@ def map_header(table: RawTable, schema: CanonicalSchema, issues: IssueList) -> l
     if not seen:
         _diagnose_missing_header(table, schema, issues)
         return None
+    for column, cell in unknown:
+        issues.warning(table.file, "unknown-column", f"第 {column} 列的表头“{shown(cell)}”不是标准字段，已忽略。",
+                       "请使用模板中的表头（中文标题或字段名）；如是备注列可删除。", row=1)
     missing = [f for f in schema.fields if f.required and f.name not in seen]
     for spec in missing:
         issues.error(table.file, "missing-column", f"缺少必填列“{spec.title}”（{spec.name}）。",
@@ -225,7 +228,7 @@ def check_rules(values: dict, bad: set[str], file: str, row: int, ctx: Validatio
     if rate_max is not None and rate_max > ctx.settings.rate_ceiling:
         issues.error(file, "rate-too-high",
                      f"年化利率上限 {rate_max}% 超过本站上限 {ctx.settings.rate_ceiling:g}%。",
-                     "请核对是否填成了月利率、日利率或百分数以外的写法；年化利率上限不能超过 "
+                     "请核对是否把月利率或日利率当成了年化利率；年化利率上限（%）不能超过 "
                      f"{ctx.settings.rate_ceiling:g}。", row=row, field="rate_max")
     fee = values["guarantee_fee_rate"]
     if fee is not None and "政府性融资担保" in lists.get("guarantee_methods", ()) and fee > 1:

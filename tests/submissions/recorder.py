@@ -1,0 +1,43 @@
+"""A loopback HTTP server that records every request: hostile submissions point at it, and the
+tests assert it was never contacted. It answers with a valid-looking CSV, so a fetch would not
+fail quietly but feed data in."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+
+from tests.submissions.corpus.cases import FIELDS, csv_bytes, valid_row
+
+
+class RecordingServer:
+    def __init__(self) -> None:
+        self.hits: list[str] = []
+        body = csv_bytes([valid_row()])
+        hits = self.hits
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 - http.server naming
+                hits.append(self.path)
+                self.send_response(200)
+                self.send_header("Content-Type", "text/csv")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_POST = do_HEAD = do_GET  # noqa: N815
+
+            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+__all__ = ["RecordingServer", "FIELDS"]
