@@ -9,6 +9,10 @@ The flow (DESIGN.md section 2) has one module per stage:
 - ``validate``  frictionless + business rules: raw rows -> ``ProductRecord``
 - ``catalog``   every bank package together, cross-package rules
 - ``content``   Markdown + front matter: policies, cases, notices, pages
+- ``wording``   the content checker (word list ``content/wordlist.yml``): warnings on bank texts and content
+- ``sanitize``  nh3 allow-list for the HTML rendered from staff Markdown (an MkDocs plugin)
+- ``site_info`` footer, public base URL and warning notice from ``extra.portal`` (checked, exit 2)
+- ``feeds``     Atom feeds (notices, policies) and ``sitemap.xml``
 - ``pages``     generated Markdown/HTML pages (products, banks, lists, home)
 - ``site``      the mkdocs-material build
 - ``search``    the Pagefind index
