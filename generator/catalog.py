@@ -12,6 +12,7 @@ from generator.models import BankRecord, Catalog, ProductRecord
 from generator.registry import load_registry
 from generator.schema import CanonicalSchema, load_schema
 from generator.validate import ProductIds, ValidationContext, validate_table
+from generator.wording import check_product_wording
 
 
 def load_catalog(paths: ProjectPaths, settings: PortalSettings, issues: IssueList,
@@ -26,6 +27,7 @@ def load_catalog(paths: ProjectPaths, settings: PortalSettings, issues: IssueLis
     for package_dir in package_dirs:
         products.extend(validate_package_dir(package_dir, paths, settings, schema, banks, issues,
                                              today=today, ids=ids))
+    check_product_wording(products, paths, issues)
     return Catalog(banks=banks, products=products)
 
 

@@ -13,6 +13,7 @@ from generator.models import Catalog, ProductRecord
 from generator.registry import load_registry
 from generator.schema import CanonicalSchema, load_schema
 from generator.validate import ProductIds
+from generator.wording import check_product_wording
 
 
 def validate_targets(paths: ProjectPaths, targets: list[Path], *, today: dt.date | None = None,
@@ -61,6 +62,7 @@ def validate_targets(paths: ProjectPaths, targets: list[Path], *, today: dt.date
             for md in files:
                 kind = KINDS.get(md.parent.name, "page")
                 load_document(md, kind, catalog, issues, display_root=paths.root)
+    check_product_wording(products, paths, issues)
     return issues, titles
 
 
