@@ -5,8 +5,12 @@ The flow (DESIGN.md section 2) has one module per stage:
 - ``config``    site settings from ``mkdocs.yml`` (``extra.portal``) and the project paths
 - ``schema``    the canonical product Table Schema and its header/list vocabulary
 - ``registry``  the office's bank registry
-- ``loader``    safe reading of a bank's data package into raw rows
-- ``validate``  frictionless + business rules: raw rows -> ``ProductRecord``
+- ``loader``    safe reading of a bank's data package into raw rows (no URLs, links, archives; size cap)
+- ``offline``   frictionless with an HTTP session that refuses every request
+- ``validate``  frictionless cell readers + business rules: raw rows -> ``ProductRecord``
+- ``messages``  Chinese messages and hints for cell problems, with the expected form
+- ``validate_targets`` ``portal validate``: which paths are packages, files or content
+- ``template``  ``portal template``: datapackage.json, CSV and XLSX with dropdowns and an example
 - ``catalog``   every bank package together, cross-package rules
 - ``content``   Markdown + front matter: policies, cases, notices, pages
 - ``wording``   the content checker (word list ``content/wordlist.yml``): warnings on bank texts and content

@@ -77,7 +77,11 @@ def validate(targets: tuple[Path, ...], fmt: str, output: Path | None) -> None:
     text = {"text": lambda: report.to_text(issues, titles), "json": lambda: report.to_json(issues),
             "html": lambda: report.to_html(issues, titles)}[fmt]()
     if output:
-        output.write_text(text + "\n", encoding="utf-8")
+        try:
+            output.write_text(text + "\n", encoding="utf-8")
+        except OSError as exc:
+            click.echo(f"无法写入报告文件 {output}：{exc.strerror}", err=True)
+            sys.exit(EXIT_USAGE)
         click.echo(f"报告已写入 {output}", err=True)
     else:
         click.echo(text)

@@ -59,10 +59,13 @@ class PackageSource:
 
 
 def display_path(path: Path, root: Path) -> str:
-    try:
-        return path.absolute().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    """The path as shown in reports; never resolved, so a symlink's target is not revealed."""
+    for base in (root.absolute(), root.resolve()):
+        try:
+            return path.absolute().relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()
 
 
 def load_package(package_dir: Path, issues: IssueList, *, display_root: Path,

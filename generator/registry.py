@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 from generator.issues import IssueList
@@ -23,7 +24,7 @@ def load_registry(path: Path, issues: IssueList, *, display_root: Path) -> dict[
     except UnicodeDecodeError:
         issues.error(shown, "encoding-error", "机构注册表不是 UTF-8 编码。", "请另存为 UTF-8 编码的 CSV。")
         return {}
-    reader = csv.DictReader(text.splitlines())
+    reader = csv.DictReader(io.StringIO(text, newline=""))  # keeps quoted line breaks intact
     missing = [c for c in REGISTRY_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
         issues.error(shown, "missing-column", f"机构注册表缺少列：{'、'.join(missing)}。",

@@ -19,7 +19,7 @@ from tests.submissions.recorder import RecordingServer
 @pytest.fixture
 def broken_package(tmp_path: Path) -> Path:
     rows = [valid_row(1, rate_min="4.35%", valid_from="2026/1/5"),
-            valid_row(2, name="<script>alert(1)</script>", bank_id="abc"),
+            valid_row(2, product_type="<script>alert(1)</script>", bank_id="abc"),
             valid_row(3, status="暂停")]
     return write_package(tmp_path / BANK, csv_bytes(rows))
 
@@ -36,7 +36,7 @@ def test_text_report_groups_by_file_and_row_and_shows_value_and_fix(broken_packa
     assert "“年化利率下限(%)”列（rate_min）" in row2
     row4 = out[out.index("第 4 行"):]
     assert "! 警告" in row4 and "[paused-product]" in row4
-    assert "共 3 个错误，1 个警告" in out
+    assert "共 4 个错误，1 个警告" in out
 
 
 def test_json_report_is_the_contract(broken_package: Path):
@@ -45,7 +45,8 @@ def test_json_report_is_the_contract(broken_package: Path):
     result = json.loads(completed.stdout)
     assert result["valid"] is False
     triples = [(i["row"], i["field"], i["code"]) for i in result["errors"]]
-    assert triples == [(2, "rate_min", "type-error"), (2, "valid_from", "type-error"), (3, "bank_id", "wrong-bank")]
+    assert triples == [(2, "rate_min", "type-error"), (2, "valid_from", "type-error"), (3, "bank_id", "wrong-bank"),
+                       (3, "product_type", "constraint-error")]
     assert [(i["row"], i["code"]) for i in result["warnings"]] == [(4, "paused-product")]
 
 
@@ -59,7 +60,7 @@ def test_html_report_is_one_self_contained_page(broken_package: Path, tmp_path: 
     assert not re.search(r"(src|href)=", page)
     assert "url(" not in page
     assert "请填写不带 % 的数字，如 4.35。" in page and "“4.35%”" in page
-    assert "&lt;script&gt;" in page or "<script>alert" not in page
+    assert "“&lt;script&gt;alert(1)&lt;/script&gt;”" in page  # bank text is shown, never run
     assert "<td class=\"nowrap\">2</td>" in page and "年化利率下限(%)" in page
 
 
