@@ -182,7 +182,7 @@ def _write_guide(sheet, schema: CanonicalSchema) -> None:  # noqa: ANN001 - open
         "3. 多选项用顿号“、”分隔，如“信用、保证”；单选项请从下拉列表选择。",
         "4. 利率、费率填写不带 % 的数字，如 4.35；金额以万元为单位，只填数字，如 500。",
         "5. 日期使用日期格式单元格，或填写 YYYY-MM-DD，如 2026-01-31。",
-        "6. 填好后运行 portal validate 数据包文件夹，按报告逐条修改，直到没有错误。",
+        "6. 提交后，工作机制办公室用 portal validate 校验，并发回列出行号、列和修改方法的报告；请逐条修改后再次提交。",
         "",
     ]
     for line in notes:

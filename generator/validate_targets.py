@@ -9,7 +9,7 @@ from generator.catalog import load_catalog, validate_loose_file, validate_packag
 from generator.config import PortalSettings, ProjectPaths, load_settings
 from generator.content import KINDS, load_content, load_document
 from generator.issues import IssueList
-from generator.models import Catalog, ProductRecord
+from generator.models import ProductRecord
 from generator.registry import load_registry
 from generator.schema import CanonicalSchema, load_schema
 from generator.validate import ProductIds

@@ -7,7 +7,7 @@ from __future__ import annotations
 import http.server
 import threading
 
-from tests.submissions.corpus.cases import FIELDS, csv_bytes, valid_row
+from tests.submissions.corpus.cases import csv_bytes, valid_row
 
 
 class RecordingServer:
@@ -40,4 +40,4 @@ class RecordingServer:
         self.httpd.server_close()
 
 
-__all__ = ["RecordingServer", "FIELDS"]
+__all__ = ["RecordingServer"]

@@ -145,3 +145,35 @@ def test_issue_list_json_uses_canonical_field_names_for_chinese_headers(tmp_path
     assert "请填写不带 % 的数字，如 4.35" in issues.errors[0].hint
     assert "4.35%" in issues.errors[0].message
     assert isinstance(issues, IssueList)
+
+
+def test_xlsx_that_unpacks_far_beyond_the_cap_is_refused_unopened(tmp_path: Path):
+    import io
+    import zipfile
+
+    from tests.submissions.corpus.cases import write_package
+
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", b"<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (80 * 1024 * 1024))
+    assert len(data.getvalue()) < 1024 * 1024
+    package = write_package(tmp_path / BANK, data.getvalue(), path="products.xlsx")
+    paths = project_paths(ROOT)
+    settings = dataclasses.replace(load_settings(paths.mkdocs_yml), max_file_bytes=1024 * 1024)
+    issues, _ = validate_targets(paths, [package], today=TODAY, settings=settings)
+    assert [(i.code, Path(i.file).name) for i in issues.errors] == [("file-too-large", "products.xlsx")]
+
+
+def test_an_unexpected_failure_becomes_an_issue_not_a_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from generator import catalog
+    from tests.submissions.corpus.cases import write_package
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(catalog, "validate_table", explode)
+    package = write_package(tmp_path / BANK, csv_bytes([valid_row()]))
+    issues, _ = validate_targets(project_paths(ROOT), [package], today=TODAY)
+    assert [(i.code, i.row, i.field) for i in issues.errors] == [("internal-error", None, None)]
+    assert "RuntimeError" in issues.errors[0].message

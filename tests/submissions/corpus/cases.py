@@ -185,6 +185,14 @@ def _wrong_separator(separator: str) -> bytes:
     return csv_bytes([valid_row()], delimiter=separator)
 
 
+def _titles() -> list[str]:
+    schema = Path(__file__).resolve().parents[3] / "catalog" / "schema" / "products.schema.json"
+    return [f["title"] for f in json.loads(schema.read_text(encoding="utf-8"))["fields"]]
+
+
+# Traditional-Chinese Big5 decodes as GB18030 without error, into nonsense: the header then
+# matches no field, which is reported as an encoding problem rather than 24 missing columns.
+BIG5_TITLES = csv_bytes([], header=_titles()).decode().encode("big5", errors="replace")
 RANDOM_BYTES = bytes(random.Random(3).getrandbits(8) for _ in range(4096))
 LONG_NAME = "很长的产品名称" * 6
 
@@ -194,6 +202,7 @@ CASES: list[Case] = [
              "encoding-error", cli=True),
     raw_case("latin1-bytes-that-are-neither-utf8-nor-gbk",
              b"product_id,name\nicbc-cafe,Caf\xe9 cr\xe8me \xff\n", "encoding-error"),
+    raw_case("big5-encoded-chinese-titles", BIG5_TITLES, "encoding-error", row=1),
     raw_case("binary-file-named-csv", b"\x00\x01\x02" + RANDOM_BYTES, "corrupt-file"),
     raw_case("empty-file", b"", "empty-file", cli=True),
     raw_case("whitespace-only-file", b"\r\n \n\n", "empty-file"),
