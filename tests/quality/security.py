@@ -87,6 +87,29 @@ def plant_bank_payloads(project: Path) -> list[PlacedPayload]:
     return placed
 
 
+# Cells a spreadsheet would run (OWASP CSV injection): they must reach the downloads inert.
+FORMULA_PAYLOADS: dict[str, str] = {
+    "summary": "=HYPERLINK(\"http://evil.invalid\",\"点此领取贴息\")",
+    "eligibility": "@SUM(1+1)*cmd|' /C calc'!A0",
+    "materials": "+1+1",
+    "process": "-2+3",
+    "fees": "=1+1",
+}
+FORMULA_BANK = "abc"
+
+
+def plant_formula_payloads(project: Path) -> None:
+    path = project / "catalog" / "banks" / FORMULA_BANK / "products.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        fieldnames, rows = list(reader.fieldnames or []), list(reader)
+    rows[0].update(FORMULA_PAYLOADS)
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=fieldnames)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
 def plant_registry_payloads(project: Path) -> dict[str, list[str]]:
     """Payloads in the bank's address and short name in the registry; {bank page: payloads}."""
     path = project / "catalog" / "registry" / "banks.csv"

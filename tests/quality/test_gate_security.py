@@ -16,7 +16,7 @@ from tests.quality.findings import Finding, report
 from tests.quality.pages import every_page, search_with_results
 from tests.quality.security import (REJECTED_APPLY_URLS, XSS_PAYLOADS, check_csp, check_inert,
                                     check_spreadsheets, plant_bank_payloads, plant_content_payloads,
-                                    plant_registry_payloads,
+                                    plant_formula_payloads, plant_registry_payloads,
                                     policy_findings, set_apply_url)
 
 pytestmark = pytest.mark.browser
@@ -28,6 +28,7 @@ def xss_site(tmp_path_factory):
     placed = plant_bank_payloads(project)
     bank_pages = plant_registry_payloads(project)
     content_pages = plant_content_payloads(project)
+    plant_formula_payloads(project)
     out = project / "site"
     result = run_portal("build", "--out", str(out), cwd=project)
     assert result.returncode == 0, f"payloads must not break the build:\n{result.stdout}\n{result.stderr}"
@@ -133,6 +134,13 @@ def test_search_banner_and_elder_toggle_work_under_the_csp(context, site_url):
 
 def test_downloads_hold_no_live_spreadsheet_formulas(demo_site):
     findings = check_spreadsheets(demo_site)
+    assert not findings, report(findings)
+
+
+def test_formulas_in_bank_fields_reach_the_downloads_inert(xss_site):
+    site_dir = xss_site[0]
+    assert list(site_dir.rglob("*.csv")) or list(site_dir.rglob("*.xlsx")), "the site offers no download"
+    findings = check_spreadsheets(site_dir)
     assert not findings, report(findings)
 
 
