@@ -156,9 +156,13 @@ def safe_resource_path(path_value: object, package_dir: Path, shown: str,
                          NO_LINK_HINT, field="path")
             return None
         probe = probe.parent
-    if not candidate.is_file():
+    if not candidate.exists():
         issues.error(shown, "missing-file", f"找不到产品表文件“{shown_value}”。",
                      "请确认文件已放入数据包文件夹，文件名与 datapackage.json 中的 path 一致。", field="path")
+        return None
+    if not candidate.is_file():  # a folder, a pipe or a device: never opened
+        issues.error(shown, "unreadable-file", f"“{shown_value}”不是普通文件。",
+                     "请提交普通的 CSV 或 XLSX 文件。", field="path")
         return None
     try:
         candidate.resolve().relative_to(package_dir.resolve())

@@ -136,6 +136,23 @@ def _symlinked_descriptor(d: Path, env: Env) -> None:
     (d / "datapackage.json").symlink_to(fake)
 
 
+def _symlinked_package_folder(d: Path, env: Env) -> None:
+    real = env.secret.parent.parent / "real-package"
+    write_package(real, csv_bytes([valid_row()]))
+    d.parent.mkdir(parents=True, exist_ok=True)
+    d.symlink_to(real, target_is_directory=True)
+
+
+def _fifo_data_file(d: Path, env: Env) -> None:
+    write_package(d, None)
+    os.mkfifo(d / "products.csv")  # opening it for reading would block forever
+
+
+def _folder_as_data_file(d: Path, env: Env) -> None:
+    write_package(d, None)
+    (d / "products.csv").mkdir()
+
+
 def _big_file(d: Path, env: Env) -> None:
     # The tests run with a 64 KB cap (extra.portal.max_file_bytes); this is ~200 KB of valid rows.
     write_package(d, csv_bytes([valid_row(n) for n in range(1, 700)]))
@@ -265,6 +282,9 @@ CASES: list[Case] = [
     Case("symlinked-data-file", _symlinked_file, "unsafe-path", None, "path", file="datapackage.json", cli=True),
     Case("symlinked-folder", _symlinked_folder, "unsafe-path", None, "path", file="datapackage.json"),
     Case("symlinked-datapackage-json", _symlinked_descriptor, "unsafe-path", None, None, file="datapackage.json"),
+    Case("symlinked-package-folder", _symlinked_package_folder, "unsafe-path", None, None, file=BANK, cli=True),
+    Case("named-pipe-as-data-file", _fifo_data_file, "unreadable-file", None, "path", file="datapackage.json"),
+    Case("folder-as-data-file", _folder_as_data_file, "unreadable-file", None, "path", file="datapackage.json"),
     Case("file-over-the-size-cap", _big_file, "file-too-large", None, None, cli=False),
     Case("bank-schema-loosens-decision-days", _bank_schema(LOOSE_SCHEMA), "constraint-error", 2, "decision_days"),
     Case("bank-schema-with-broken-regex-and-types", _bank_schema(BROKEN_SCHEMA), "constraint-error", 2,
