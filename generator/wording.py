@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -37,6 +37,13 @@ class Category:
     scopes: frozenset[str]
     phrases: tuple[str, ...]
     exceptions: tuple[str, ...]
+    # Any phrase at all: most lines contain none, and one regex scan rules them out at once
+    # (the phrase-by-phrase search below made the checker 10x slower than validation).
+    any_phrase: re.Pattern = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        alternatives = "|".join(re.escape(p) for p in sorted(self.phrases, key=len, reverse=True))
+        object.__setattr__(self, "any_phrase", re.compile(alternatives))
 
     @property
     def code(self) -> str:
@@ -47,6 +54,35 @@ class Category:
 class WordList:
     source: str
     categories: tuple[Category, ...]
+    # One regex per scope over every phrase: nearly all bank texts contain none, and a single
+    # scan of the whole text rules them out (this keeps validation of 100,000 rows fast).
+    any_phrase: dict[str, re.Pattern] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        patterns = {}
+        for scope in SCOPES:
+            phrases = sorted({p for c in self.categories if scope in c.scopes for p in c.phrases},
+                             key=len, reverse=True)
+            alternatives = "|".join(_raw_text_pattern(p) for p in phrases)
+            patterns[scope] = re.compile(alternatives or r"(?!)", re.IGNORECASE)
+        object.__setattr__(self, "any_phrase", patterns)
+
+
+def _raw_text_pattern(phrase: str) -> str:
+    """The (normalised) phrase as a plain literal: literal alternatives keep ``re``'s fast
+    first-character scan, which makes the prefilter about 7x cheaper than normalising first."""
+    return re.escape(phrase)
+
+
+# Text that NFKC would change in a way that matters for matching: full-width digits, letters, ％.
+_FULL_WIDTH_ALNUM = re.compile("[\uFF05\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A]")
+
+
+def _may_contain(wordlist: "WordList", scope: str, text: str) -> bool:
+    pattern = wordlist.any_phrase[scope]
+    if pattern.search(text):
+        return True
+    return bool(_FULL_WIDTH_ALNUM.search(text)) and bool(pattern.search(normalise(text)))
 
 
 @dataclass(frozen=True)
@@ -68,10 +104,12 @@ def find_phrases(text: str, wordlist: WordList, scope: str,
     Phrases, exceptions and ``allowed`` are already normalised (``load_wordlist`` does it).
     """
     findings: list[Finding] = []
+    if not _may_contain(wordlist, scope, text):
+        return findings
     for line_number, raw_line in enumerate(text.splitlines() or [""]):
         line = normalise(raw_line)
         for category in wordlist.categories:
-            if scope not in category.scopes:
+            if scope not in category.scopes or not category.any_phrase.search(line):
                 continue
             covered = [span for exception in category.exceptions for span in _spans(line, exception)]
             for phrase in category.phrases:
