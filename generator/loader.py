@@ -92,6 +92,10 @@ def load_package(package_dir: Path, issues: IssueList, *, display_root: Path,
                      f"datapackage.json 不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列附近有误。",
                      "请检查括号、英文引号和逗号是否成对、齐全，或用 portal template 重新生成。", row=exc.lineno)
         return source
+    except RecursionError:
+        issues.error(shown, "invalid-json", "datapackage.json 的括号嵌套层级过深，不是正常的数据包描述文件。",
+                     "请用 portal template 重新生成 datapackage.json，只修改其中的文件名。")
+        return source
     resource = _products_resource(descriptor, shown, issues)
     if resource is None:
         return source

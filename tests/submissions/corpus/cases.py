@@ -251,6 +251,8 @@ CASES: list[Case] = [
     # --- the descriptor ---------------------------------------------------------------------
     descriptor_case("descriptor-is-not-json", lambda env: '{"resources": [', "invalid-json", field=None, row=1,
                     cli=True),
+    descriptor_case("descriptor-nested-too-deep", lambda env: "[" * 200000 + "]" * 200000, "invalid-json",
+                    field=None),
     descriptor_case("descriptor-is-a-list", lambda env: "[1, 2]", "invalid-descriptor", field="resources"),
     descriptor_case("no-products-resource", lambda env: {"resources": [{"name": "other", "path": "products.csv"}]},
                     "missing-resource", field="resources"),
