@@ -104,7 +104,37 @@
     });
   }
 
-  function init() { initBanner(); initSearch(); initDocFilters(); }
+  // The navigation drawer (phones): Material toggles it with the #__drawer checkbox.
+  function initMenu() {
+    var button = document.querySelector(".portal-menu-button");
+    var drawer = document.getElementById("__drawer");
+    if (!button || !drawer) return;
+    function sync() {
+      button.setAttribute("aria-expanded", drawer.checked ? "true" : "false");
+      button.setAttribute("aria-label", drawer.checked ? "关闭导航菜单" : "打开导航菜单");
+    }
+    button.addEventListener("click", function () {
+      drawer.checked = !drawer.checked;
+      drawer.dispatchEvent(new Event("change", { bubbles: true }));
+      sync();
+      if (drawer.checked) {
+        var first = document.querySelector(".md-sidebar--primary .md-nav__link[href]");
+        if (first) window.setTimeout(function () { first.focus(); }, 50);
+      }
+    });
+    drawer.addEventListener("change", sync);
+    document.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && drawer.checked) {
+        drawer.checked = false;
+        drawer.dispatchEvent(new Event("change", { bubbles: true }));
+        sync();
+        button.focus();
+      }
+    });
+    sync();
+  }
+
+  function init() { initBanner(); initSearch(); initDocFilters(); initMenu(); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
 })();

@@ -88,6 +88,29 @@ def check_keyboard(context: BrowserContext, site_url: str) -> list[Finding]:
                 if page.evaluate("document.documentElement.classList.contains('portal-elder')"):
                     findings.append(Finding("banks/", "elder-toggle", "Enter did not switch the mode off"))
 
+        # Phones: the menu button opens the drawer, focus moves into it, Escape closes it; while
+        # closed, none of its links can take focus.
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto(site_url + "policies/")
+        if _reach(page, "policies/ (phone)", ".portal-menu-button", "menu button", findings):
+            page.keyboard.press("Enter")
+            page.wait_for_timeout(300)
+            inside = page.evaluate("!!document.activeElement.closest('.md-sidebar--primary')"
+                                   " && document.getElementById('__drawer').checked")
+            if not inside:
+                findings.append(Finding("policies/ (phone)", "menu", "Enter on the menu button does not open the "
+                                        "navigation with focus inside it"))
+            page.keyboard.press("Escape")
+            if page.evaluate("document.getElementById('__drawer').checked"):
+                findings.append(Finding("policies/ (phone)", "menu", "Escape does not close the navigation"))
+        page.goto(site_url)
+        for _ in range(12):
+            page.keyboard.press("Tab")
+            if page.evaluate("!!document.activeElement.closest('.md-sidebar--primary')"):
+                findings.append(Finding("(home, phone)", "hidden-focus", "Tab reaches a link of the closed navigation"))
+                break
+        page.set_viewport_size({"width": 1280, "height": 720})
+
         # The warning banner: its close button works from the keyboard.
         page.goto(site_url + "about/")
         if page.locator(".portal-banner").count() and \
