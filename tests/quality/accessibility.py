@@ -32,6 +32,8 @@ def wait_until_settled(page: Page, path: str) -> None:
     page.wait_for_load_state("load")
     if path.startswith("search/?q="):
         page.locator(".pagefind-ui__result-link").first.wait_for(timeout=15000)
+    if path.startswith("compare/?ids="):
+        page.locator("table.portal-compare").wait_for(timeout=15000)
 
 
 def set_elder_mode(page: Page, on: bool) -> None:

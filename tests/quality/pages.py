@@ -58,5 +58,11 @@ def representatives(site_dir: Path) -> dict[str, str]:
         if child.is_dir() and child.name not in known and (child / "index.html").is_file() \
                 and child.name not in ("search", "pagefind", "assets"):
             kinds[child.name] = f"{child.name}/"
+    products = sorted(p.name for p in (site_dir / "products").iterdir() if (p / "index.html").is_file()) \
+        if (site_dir / "products").is_dir() else []
+    if (site_dir / "compare" / "index.html").is_file() and len(products) >= 2:
+        # The comparison table is built in the browser; audit it filled, not only its empty state.
+        kinds["compare-table"] = f"compare/?ids={products[0]},{products[1]}"
+        kinds["product-list-filtered"] = "products/?customer=" + quote("家庭农场") + "&sort=rate"
     return {kind: path for kind, path in kinds.items()
             if path is not None and (site_dir / path.split("?")[0] / "index.html").is_file()}
