@@ -54,11 +54,10 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-class SiteServer:
-    """Serves a folder on 127.0.0.1 on a free port, optionally under a sub-path."""
+class LoopbackServer:
+    """An HTTP server on 127.0.0.1 on a free port, in a thread; ``stop()`` ends it."""
 
-    def __init__(self, directory: Path) -> None:
-        handler = functools.partial(_QuietHandler, directory=str(directory))
+    def __init__(self, handler: type[http.server.BaseHTTPRequestHandler] | functools.partial) -> None:
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
@@ -67,6 +66,13 @@ class SiteServer:
     def stop(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+class SiteServer(LoopbackServer):
+    """Serves a built site folder."""
+
+    def __init__(self, directory: Path) -> None:
+        super().__init__(functools.partial(_QuietHandler, directory=str(directory)))
 
 
 @pytest.fixture(scope="session")

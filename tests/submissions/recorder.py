@@ -5,12 +5,12 @@ fail quietly but feed data in."""
 from __future__ import annotations
 
 import http.server
-import threading
 
+from tests.conftest import LoopbackServer
 from tests.submissions.corpus.cases import csv_bytes, valid_row
 
 
-class RecordingServer:
+class RecordingServer(LoopbackServer):
     def __init__(self) -> None:
         self.hits: list[str] = []
         body = csv_bytes([valid_row()])
@@ -30,14 +30,7 @@ class RecordingServer:
             def log_message(self, format: str, *args: object) -> None:  # noqa: A002
                 pass
 
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().__init__(Handler)
 
 
 __all__ = ["RecordingServer"]
