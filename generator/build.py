@@ -73,7 +73,8 @@ def build_portal(paths: ProjectPaths, *, today: dt.date | None = None) -> BuildR
         feeds.write_feeds_and_sitemap(site_dir, model, written, info.base_url)
         csp.apply_policy(site_dir)
         search.index_site(site_dir)
-        result.problems = checks.check_site(site_dir)
+        content_pages = {doc.url: f"{paths.content.name}/{doc.source}" for doc in loaded.content.all()}
+        result.problems = checks.check_site(site_dir) + checks.check_content_links(site_dir, content_pages)
         if result.problems:
             return result
         result.changes = compare_sites(paths.out, site_dir)

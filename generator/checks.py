@@ -47,3 +47,75 @@ def check_site(site_dir: Path) -> list[str]:
         if CSS_EXTERNAL.search(sheet.read_text(encoding="utf-8", errors="replace")):
             problems.append(f"{sheet.relative_to(site_dir).as_posix()}：样式表引用了外部资源。")
     return problems
+
+
+class _LinkScan(HTMLParser):
+    """Links inside the page body (``data-pagefind-body`` wrapper is where content lives) and ids."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.links: list[str] = []
+        self._depth = 0          # >0 while inside <article>, where staff content is rendered
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if values.get("id"):
+            self.ids.add(values["id"])
+        if tag == "article":
+            self._depth += 1
+        if tag == "a" and self._depth and values.get("href"):
+            self.links.append(values["href"])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "article" and self._depth:
+            self._depth -= 1
+
+
+def _page_ids(site_dir: Path, target: Path, cache: dict[Path, set[str]]) -> set[str]:
+    if target not in cache:
+        scan = _LinkScan()
+        scan.feed(target.read_text(encoding="utf-8", errors="replace"))
+        cache[target] = scan.ids
+    return cache[target]
+
+
+def check_content_links(site_dir: Path, pages: dict[str, str]) -> list[str]:
+    """Dead links in staff-written pages: ``pages`` maps a page URL ("policies/x/") to its source.
+
+    Government sites are inspected for dead links; generated pages are covered by tests, staff
+    Markdown is not, so its links are resolved against the written site before publishing.
+    """
+    from urllib.parse import unquote, urlsplit
+
+    problems: list[str] = []
+    ids: dict[Path, set[str]] = {}
+    for url, source in sorted(pages.items()):
+        page = site_dir / url / "index.html"
+        if not page.is_file():
+            continue
+        scan = _LinkScan()
+        scan.feed(page.read_text(encoding="utf-8", errors="replace"))
+        ids[page] = scan.ids
+        for href in scan.links:
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc or href.startswith(("mailto:", "tel:")):
+                continue
+            if parts.path:
+                target = (page.parent / unquote(parts.path)).resolve()
+                if target.is_dir():
+                    target = target / "index.html"
+                try:
+                    target.relative_to(site_dir.resolve())
+                except ValueError:
+                    problems.append(f"{source}：链接“{href}”指向网站之外。")
+                    continue
+                if not target.is_file():
+                    problems.append(f"{source}：链接“{href}”指向的页面不存在，请修改或删除该链接。")
+                    continue
+            else:
+                target = page
+            fragment = unquote(parts.fragment)
+            if fragment and target.suffix == ".html" and fragment not in _page_ids(site_dir, target, ids):
+                problems.append(f"{source}：链接“{href}”指向的页内位置“#{fragment}”不存在。")
+    return problems

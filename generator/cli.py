@@ -32,12 +32,25 @@ def build(catalog_dir: Path | None, content_dir: Path | None, out_dir: Path | No
     from generator.build import build_portal
     from generator.schema import load_schema
 
+    from jinja2 import TemplateError
+
+    from generator.search import SearchIndexError
+    from generator.site import SiteBuildError
+
     paths = project_paths(catalog=catalog_dir, content=content_dir, out=out_dir)
     try:
         result = build_portal(paths)
         titles = {f.name: f.title for f in load_schema(paths.schema_file).fields}
     except ConfigError as exc:
         _fail_config(str(exc))
+        return
+    except TemplateError as exc:
+        # A page template under site_templates/ is broken: the project's configuration, not data.
+        where = f"{getattr(exc, 'filename', None) or '模板'} 第 {getattr(exc, 'lineno', '?')} 行"
+        _fail_config(f"页面模板有误（{where}）：{exc.message or exc}；{paths.out} 保持不变。")
+        return
+    except (SiteBuildError, SearchIndexError, OSError) as exc:
+        _fail_config(f"生成网站失败：{exc}；{paths.out} 保持不变。")
         return
     if not result.issues.valid:
         click.echo(report.to_text(result.issues, titles), err=True)

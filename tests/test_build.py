@@ -210,3 +210,28 @@ def test_build_refuses_an_out_dir_it_would_wrongly_destroy(tmp_path):
     (out / "stale.html").write_text("old", encoding="utf-8")
     run_portal("build", "--out", str(out), cwd=project, check=True)
     assert not (out / "stale.html").exists() and (out / "index.html").exists()
+
+
+def test_dead_links_in_staff_content_stop_the_build(tmp_path):
+    project = copy_project(tmp_path / "project")
+    out = tmp_path / "site"
+    run_portal("build", "--out", str(out), cwd=project, check=True)
+    before = tree_digest(out)
+    page = project / "content" / "pages" / "about.md"
+    page.write_text(page.read_text(encoding="utf-8")
+                    + "\n\n见[旧的办事指南](../guide/)和[本页说明](#no-such-section)。\n", encoding="utf-8")
+    result = run_portal("build", "--out", str(out), cwd=project)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "content/pages/about.md：链接“../guide/”指向的页面不存在" in result.stderr
+    assert "“#no-such-section”不存在" in result.stderr
+    assert tree_digest(out) == before
+
+
+def test_a_broken_page_template_is_a_configuration_error_without_traceback(tmp_path):
+    project = copy_project(tmp_path / "project")
+    template = project / "site_templates" / "pages" / "bank.html"
+    template.write_text(template.read_text(encoding="utf-8") + "\n{% if %}\n", encoding="utf-8")
+    result = run_portal("build", "--out", str(tmp_path / "site"), cwd=project)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "页面模板有误" in result.stderr and "bank.html" in result.stderr
+    assert not (tmp_path / "site").exists()
