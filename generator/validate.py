@@ -116,6 +116,15 @@ def _diagnose_missing_header(table: RawTable, schema: CanonicalSchema, issues: I
         issues.error(table.file, "encoding-error", "文件编码无法识别，表头读出来是乱码。",
                      "请在 Excel 中“另存为”→“CSV UTF-8（逗号分隔）(*.csv)”后重新提交。", row=1)
         return
+    # A title row above the header ("XX银行产品信息表") is what Excel users often add.
+    for row_number, row in table.rows[:5]:
+        if sum(normalise_header(c) in schema.header_lookup for c in row) >= 3:
+            issues.error(table.file, "missing-header",
+                         f"第一行不是表头；表头似乎在第 {row_number} 行，上面是标题或说明。",
+                         ("请删除第 1 行" if row_number == 2 else f"请删除第 1 至第 {row_number - 1} 行")
+                         + "，让表头位于第一行（表格标题可写在文件名里）。",
+                         row=1)
+            return
     issues.error(table.file, "missing-header", "第一行不是表头：没有找到任何标准字段。",
                  "第一行必须是模板中的表头（中文标题或字段名），产品从第二行开始填写。", row=1)
 
