@@ -8,6 +8,9 @@ import subprocess
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from html.parser import HTMLParser
+from urllib.parse import unquote
+
 from tests.quality.findings import Finding
 from tests.quality.tools import LINKINATOR, require
 
@@ -16,6 +19,58 @@ def _pages_linking(site_dir: Path, fragment: str) -> list[str]:
     needle = f'#{fragment}"'
     return [p.relative_to(site_dir).as_posix().removesuffix("index.html") or "(home)"
             for p in sorted(site_dir.rglob("*.html")) if needle in p.read_text(encoding="utf-8")]
+
+
+class _Anchors(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):  # noqa: ANN001
+        values = dict(attrs)
+        if values.get("id"):
+            self.ids.add(values["id"])
+        if values.get("name") and tag == "a":
+            self.ids.add(values["name"])
+        if tag == "a" and values.get("href"):
+            self.hrefs.append(values["href"])
+
+
+def check_fragments(site_dir: Path) -> list[Finding]:
+    """Every ``#fragment`` of a local link names an element of its target page.
+
+    linkinator checks fragments too, but when the same page is fetched concurrently with and
+    without a fragment it sometimes skips the check (seen here 2 runs in 8), so this pass over
+    the written files makes the result deterministic.
+    """
+    scans: dict[Path, _Anchors] = {}
+
+    def scan(page: Path) -> _Anchors:
+        if page not in scans:
+            scans[page] = _Anchors()
+            scans[page].feed(page.read_text(encoding="utf-8", errors="replace"))
+        return scans[page]
+
+    findings = []
+    root = site_dir.resolve()
+    for page in sorted(root.rglob("*.html")):
+        rel = page.relative_to(root).as_posix()
+        if rel.startswith("pagefind/"):
+            continue
+        for href in scan(page).hrefs:
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc or not parts.fragment:
+                continue
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            if target.is_dir():
+                target = target / "index.html"
+            if target.suffix != ".html" or not target.is_file():
+                continue            # a missing page is linkinator's broken-link finding
+            if unquote(parts.fragment) not in scan(target).ids:
+                findings.append(Finding(rel.removesuffix("index.html") or "(home)", "missing-fragment",
+                                        f"{href}: no element with id “{unquote(parts.fragment)}”"))
+    return findings
 
 
 def check_links(site_url: str, site_dir: Path | None = None) -> list[Finding]:
@@ -46,4 +101,8 @@ def check_links(site_url: str, site_dir: Path | None = None) -> list[Finding]:
             continue
         failure = link.get("status") or "; ".join(str(d.get("message", d)) for d in link.get("failureDetails", []))[:200]
         findings.append(Finding(parent, "broken-link", f"{target} (HTTP {failure})"))
+    if site_dir is not None:
+        key = lambda f: (f.page, f.detail.rsplit("no element with id", 1)[-1])  # noqa: E731
+        seen = {key(f) for f in findings if f.check == "missing-fragment"}
+        findings.extend(f for f in check_fragments(site_dir) if key(f) not in seen)
     return findings
