@@ -112,6 +112,8 @@ def serve(port: int, host: str) -> None:
         run_serve(project_paths(), host=host, port=port)
     except ConfigError as exc:
         _fail_config(str(exc))
+    except OSError as exc:
+        _fail_config(f"无法在 {host}:{port} 上提供预览（{exc.strerror or exc}），请用 --port 换一个端口。")
 
 
 @cli.command()

@@ -49,7 +49,18 @@ def serve(paths: ProjectPaths, *, host: str, port: int) -> None:
                                  paths.templates, preview)
 
     def rebuild() -> None:
-        result = build_portal(preview_paths)
+        from jinja2 import TemplateError
+
+        from generator.config import ConfigError
+        from generator.search import SearchIndexError
+        from generator.site import SiteBuildError
+
+        try:
+            result = build_portal(preview_paths)
+        except (ConfigError, TemplateError, SiteBuildError, SearchIndexError) as exc:
+            # While previewing, a broken setting or template is shown and the last preview stays.
+            click.echo(f"生成失败：{exc}；预览保持上一次成功生成的结果。", err=True)
+            return
         if not result.issues.valid:
             click.echo(to_text(result.issues), err=True)
             click.echo("数据有错误，预览保持上一次成功生成的结果。", err=True)
@@ -58,11 +69,16 @@ def serve(paths: ProjectPaths, *, host: str, port: int) -> None:
         else:
             click.echo(f"已生成（{result.pages} 个页面，{result.seconds:.1f} 秒）", err=True)
 
+    # Bind first: a busy port is reported at once, before a build.
+    handler = functools.partial(_PreviewHandler, directory=str(preview))
+    try:
+        server = http.server.ThreadingHTTPServer((host, port), handler)
+    except OSError:
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise
     rebuild()
     preview.mkdir(parents=True, exist_ok=True)
     # The handler resolves paths per request, so the atomically swapped preview is picked up.
-    handler = functools.partial(_PreviewHandler, directory=str(preview))
-    server = http.server.ThreadingHTTPServer((host, port), handler)
     click.echo(f"预览地址：http://{host}:{server.server_address[1]}/  （Ctrl+C 结束）", err=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
 

@@ -56,3 +56,17 @@ def test_serve_previews_and_rebuilds_on_change(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_serve_on_a_busy_port_says_so_without_traceback(tmp_path):
+    import socket
+
+    project = copy_project(tmp_path / "project")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run([sys.executable, "-m", "generator", "serve", "--port", str(port)], cwd=project,
+                                capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and "--port" in result.stderr
