@@ -66,7 +66,8 @@ def build(catalog_dir: Path | None, content_dir: Path | None, out_dir: Path | No
     if result.changes is not None:
         click.echo(result.changes.to_text())
     click.echo(f"已生成 {result.pages} 个页面，用时 {result.seconds:.1f} 秒，输出到 {paths.out}")
-    click.echo(f"本地预览：portal serve，或用浏览器打开 {paths.out / 'index.html'}")
+    # Not file://: directory links and the search index need a web server.
+    click.echo(f"本地预览：运行 portal serve 后访问 http://127.0.0.1:8000/ ；发布：把 {paths.out} 整个目录上传到网站服务器。")
 
 
 @cli.command()
