@@ -14,7 +14,7 @@ python="${PYTHON:-python3}"
 
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium chromium-driver)
-dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
+dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q "install ok installed" || missing+=(fonts-noto-cjk)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 if [ "${#missing[@]}" -gt 0 ]; then
   sudo=""
