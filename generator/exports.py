@@ -78,7 +78,7 @@ def write_downloads(docs_dir: Path, products: list[ProductRecord], banks: dict[s
     csv_path.write_bytes(buffer.getvalue().encode("utf-8-sig"))
 
     xlsx_path = target / "products.xlsx"
-    _write_xlsx(xlsx_path, titles, rows)
+    _write_xlsx(xlsx_path, titles, rows, notes=_notes(sample_data, generated))
 
     json_path = target / "products.json"
     payload = {
@@ -102,11 +102,24 @@ def write_downloads(docs_dir: Path, products: list[ProductRecord], banks: dict[s
     return [csv_path, xlsx_path, json_path, package_path]
 
 
-def _write_xlsx(path: Path, titles: list[str], rows: list[list[object]]) -> None:
+def _notes(sample_data: bool, generated: dt.date) -> list[str]:
+    notes = [f"小微企业金融服务产品库 · 在售产品数据（生成日期 {generated.isoformat()}）",
+             "数据由各银行提供并负责；列入产品库不代表政府对产品的推荐、背书或担保；以银行最终审批为准。",
+             "利率均为年化利率（%），金额单位为万元。"]
+    if sample_data:
+        notes.insert(0, "示例数据：试运行期间的演示数据，不是真实的产品或要约。")
+    return notes
+
+
+def _write_xlsx(path: Path, titles: list[str], rows: list[list[object]], *, notes: list[str]) -> None:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
     book = Workbook(write_only=True)
+    # Spreadsheets travel without the web page around them: the notes (and 示例数据) go inside.
+    about = book.create_sheet("说明")
+    for line in notes:
+        about.append([line])
     sheet = book.create_sheet("products")
     sheet.append(titles)
     for row in rows:
