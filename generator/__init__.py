@@ -2,6 +2,8 @@
 
 The flow (DESIGN.md section 2) has one module per stage:
 
+- ``issues``    ``Issue``/``IssueList``: every problem, error or warning, with file, row and field
+- ``models``    typed records: ``BankRecord``, ``ProductRecord``, ``ContentDocument``, ``Catalog``
 - ``config``    site settings from ``mkdocs.yml`` (``extra.portal``) and the project paths
 - ``schema``    the canonical product Table Schema and its header/list vocabulary
 - ``registry``  the office's bank registry
@@ -18,11 +20,16 @@ The flow (DESIGN.md section 2) has one module per stage:
 - ``site_info`` footer, public base URL and warning notice from ``extra.portal`` (checked, exit 2)
 - ``feeds``     Atom feeds (notices, policies) and ``sitemap.xml``
 - ``pages``     generated Markdown/HTML pages (products, banks, lists, home)
+- ``exports``   downloads: products CSV/XLSX/JSON + datapackage.json (formula-safe)
 - ``site``      the mkdocs-material build
+- ``csp``       Content-Security-Policy meta on every page (+ ``_headers``)
 - ``search``    the Pagefind index
-- ``publish``   staging folder and the atomic swap into ``--out``
+- ``checks``    checks on the written site: lang, no external resources, dead links in staff pages
+- ``changes``   the change report against the site being replaced
+- ``publish``   staging folder, ``--out`` safety and the atomic swap into ``--out``
 - ``build``     the library function behind ``portal build``
-- ``report``    issue reports (text, JSON, HTML)
+- ``report``    issue reports (text, JSON, HTML; ``report_templates/``)
+- ``serve``     ``portal serve``: preview with rebuild on change (watchdog)
 - ``cli``       the thin click command line
 """
 
