@@ -14,7 +14,6 @@ from generator.config import PortalSettings, ProjectPaths, load_settings
 from generator.content import load_content
 from generator.issues import IssueList
 from generator.models import Catalog, SiteContent
-from generator.schema import load_schema
 
 
 @dataclass
@@ -25,6 +24,7 @@ class BuildResult:
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)
     changes: ChangeReport | None = None
+    field_titles: dict[str, str] = field(default_factory=dict)   # for the report
 
 
 @dataclass
@@ -51,13 +51,12 @@ def build_portal(paths: ProjectPaths, *, today: dt.date | None = None) -> BuildR
                                             paths.mkdocs_yml])
     loaded = load_input(paths, today=today)
     info = site_info.load_site_info(loaded.settings, paths.content)   # footer, base URL: exit 2 if bad
-    result = BuildResult(issues=loaded.issues)
+    schema = loaded.catalog.schema
+    result = BuildResult(issues=loaded.issues, field_titles=schema.titles)
     if not loaded.issues.valid:
         return result
-    schema = load_schema(paths.schema_file)
-    field_titles = {f.name: f.title for f in schema.fields}
-    vocab = {f.name: f.list_enum or f.enum or () for f in schema.fields}
-    model = pages.make_model(loaded.catalog, loaded.content, loaded.settings, field_titles, today, vocab)
+    model = pages.make_model(loaded.catalog, loaded.content, loaded.settings, schema.titles, today,
+                             schema.vocab)
     with publish.staging_area(paths.out) as stage:
         docs_dir, site_dir = stage / "docs", stage / "site"
         docs_dir.mkdir()

@@ -27,8 +27,8 @@ def load_catalog(paths: ProjectPaths, settings: PortalSettings, issues: IssueLis
     for package_dir in package_dirs:
         products.extend(validate_package_dir(package_dir, paths, settings, schema, banks, issues,
                                              today=today, ids=ids))
-    check_product_wording(products, paths, issues)
-    return Catalog(banks=banks, products=products)
+    check_product_wording(products, paths, issues, schema.titles)
+    return Catalog(banks=banks, products=products, schema=schema)
 
 
 def validate_package_dir(package_dir: Path, paths: ProjectPaths, settings: PortalSettings,

@@ -30,7 +30,6 @@ def cli() -> None:
 def build(catalog_dir: Path | None, content_dir: Path | None, out_dir: Path | None) -> None:
     """校验全部数据并生成网站；有错误时不改动输出目录。"""
     from generator.build import build_portal
-    from generator.schema import load_schema
 
     from jinja2 import TemplateError
 
@@ -40,7 +39,6 @@ def build(catalog_dir: Path | None, content_dir: Path | None, out_dir: Path | No
     paths = project_paths(catalog=catalog_dir, content=content_dir, out=out_dir)
     try:
         result = build_portal(paths)
-        titles = {f.name: f.title for f in load_schema(paths.schema_file).fields}
     except ConfigError as exc:
         _fail_config(str(exc))
         return
@@ -53,7 +51,7 @@ def build(catalog_dir: Path | None, content_dir: Path | None, out_dir: Path | No
         _fail_config(f"生成网站失败：{exc}；{paths.out} 保持不变。")
         return
     if not result.issues.valid:
-        click.echo(report.to_text(result.issues, titles), err=True)
+        click.echo(report.to_text(result.issues, result.field_titles), err=True)
         click.echo(f"输入数据有错误，未生成网站；{paths.out} 保持不变。", err=True)
         sys.exit(EXIT_INVALID)
     if result.problems:
@@ -62,7 +60,7 @@ def build(catalog_dir: Path | None, content_dir: Path | None, out_dir: Path | No
             click.echo(f"  ✗ {problem}", err=True)
         sys.exit(EXIT_INVALID)
     if result.issues.warnings:
-        click.echo(report.to_text(result.issues, titles))
+        click.echo(report.to_text(result.issues, result.field_titles))
     if result.changes is not None:
         click.echo(result.changes.to_text())
     click.echo(f"已生成 {result.pages} 个页面，用时 {result.seconds:.1f} 秒，输出到 {paths.out}")

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from generator.schema import CanonicalSchema
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,7 @@ class ContentDocument:
 class Catalog:
     banks: dict[str, BankRecord]
     products: list[ProductRecord]
+    schema: "CanonicalSchema"        # the canonical schema the products were validated against
 
     def products_of(self, bank_id: str) -> list[ProductRecord]:
         return [p for p in self.products if p.bank_id == bank_id]

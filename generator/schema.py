@@ -90,6 +90,16 @@ class CanonicalSchema:
     def names(self) -> list[str]:
         return [f.name for f in self.fields]
 
+    @cached_property
+    def titles(self) -> dict[str, str]:
+        """Field name -> Chinese title, as reports and pages show it."""
+        return {f.name: f.title for f in self.fields}
+
+    @cached_property
+    def vocab(self) -> dict[str, tuple[str, ...]]:
+        """Field name -> allowed values (list items or enum; empty for free text)."""
+        return {f.name: f.list_enum or f.enum or () for f in self.fields}
+
     def frictionless_schema(self) -> Schema:
         with offline_frictionless():
             return Schema.from_descriptor(self.descriptor)

@@ -21,7 +21,7 @@ def validate_targets(paths: ProjectPaths, targets: list[Path], *, today: dt.date
     """Validate ``targets`` (no targets: everything); ``settings`` overrides mkdocs.yml (benchmarks)."""
     settings = settings or load_settings(paths.mkdocs_yml)
     schema = load_schema(paths.schema_file)
-    titles = {f.name: f.title for f in schema.fields}
+    titles = schema.titles
     issues = IssueList()
     if not targets:
         catalog = load_catalog(paths, settings, issues, today=today)
@@ -62,7 +62,7 @@ def validate_targets(paths: ProjectPaths, targets: list[Path], *, today: dt.date
             for md in files:
                 kind = KINDS.get(md.parent.name, "page")
                 load_document(md, kind, catalog, issues, display_root=paths.root)
-    check_product_wording(products, paths, issues)
+    check_product_wording(products, paths, issues, titles)
     return issues, titles
 
 

@@ -210,15 +210,13 @@ def check_product_texts(products: list[ProductRecord], wordlist: WordList | None
                                finding.category.hint, row=product.source_row, field=name)
 
 
-def check_product_wording(products: list[ProductRecord], paths: ProjectPaths, issues: IssueList) -> None:
+def check_product_wording(products: list[ProductRecord], paths: ProjectPaths, issues: IssueList,
+                          field_titles: dict[str, str]) -> None:
     """Run the checker over validated bank products with the project's word list."""
-    from generator.schema import load_schema
-
     wordlist = load_wordlist(wordlist_path(paths.content), display_root=paths.root)
     if wordlist is None or not products:
         return
-    titles = {f.name: f.title for f in load_schema(paths.schema_file).fields}
-    check_product_texts(products, wordlist, issues, titles)
+    check_product_texts(products, wordlist, issues, field_titles)
 
 
 def check_document_text(shown: str, parts: list[tuple[str | None, str, int]], wordlist: WordList,
