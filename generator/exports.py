@@ -15,6 +15,7 @@ from dataclasses import fields as dataclass_fields
 from pathlib import Path
 
 from generator.models import BankRecord, ProductRecord
+from generator.pages import amount_range, rate_range, term_range
 from generator.schema import CanonicalSchema
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -59,6 +60,9 @@ def product_json(product: ProductRecord, bank: BankRecord, schema: CanonicalSche
     record["bank_name"] = bank.name
     record["bank_short_name"] = bank.short_name
     record["url"] = f"products/{product.product_id}/"
+    # The same wording as the product pages, so the compare page need not re-implement it.
+    record["display"] = {"rate": rate_range(product), "amount": amount_range(product),
+                         "term": term_range(product)}
     return record
 
 

@@ -120,11 +120,11 @@
   }
 
   var ROWS = [
-    ["年化利率", function (p) { return p.rate_min === p.rate_max ? p.rate_min + "%" : p.rate_min + "%～" + p.rate_max + "%"; }],
+    ["年化利率", function (p) { return p.display.rate; }],
     ["银行", function (p) { return p.bank_name; }],
     ["产品类型", function (p) { return p.product_type; }],
-    ["贷款额度", function (p) { return (p.amount_min_wan ? p.amount_min_wan + "～" : "最高 ") + p.amount_max_wan + " 万元"; }],
-    ["贷款期限", function (p) { return (p.term_min_months ? p.term_min_months + "～" : "最长 ") + p.term_max_months + " 个月"; }],
+    ["贷款额度", function (p) { return p.display.amount; }],
+    ["贷款期限", function (p) { return p.display.term; }],
     ["担保方式", function (p) { return p.guarantee_methods.join("、"); }],
     ["适用对象", function (p) { return p.target_customers.join("、"); }],
     ["还款方式", function (p) { return p.repayment_methods.join("、"); }],
