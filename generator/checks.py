@@ -50,7 +50,7 @@ def check_site(site_dir: Path) -> list[str]:
 
 
 class _LinkScan(HTMLParser):
-    """Links inside the page body (``data-pagefind-body`` wrapper is where content lives) and ids."""
+    """Every id of a page, and the links inside its ``<article>`` (where page content is rendered)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -72,7 +72,7 @@ class _LinkScan(HTMLParser):
             self._depth -= 1
 
 
-def _page_ids(site_dir: Path, target: Path, cache: dict[Path, set[str]]) -> set[str]:
+def _page_ids(target: Path, cache: dict[Path, set[str]]) -> set[str]:
     if target not in cache:
         scan = _LinkScan()
         scan.feed(target.read_text(encoding="utf-8", errors="replace"))
@@ -116,6 +116,6 @@ def check_content_links(site_dir: Path, pages: dict[str, str]) -> list[str]:
             else:
                 target = page
             fragment = unquote(parts.fragment)
-            if fragment and target.suffix == ".html" and fragment not in _page_ids(site_dir, target, ids):
+            if fragment and target.suffix == ".html" and fragment not in _page_ids(target, ids):
                 problems.append(f"{source}：链接“{href}”指向的页内位置“#{fragment}”不存在。")
     return problems

@@ -45,9 +45,6 @@ class IssueList:
                 row: int | None = None, field: str | None = None) -> None:
         self.items.append(Issue(file, code, message, hint, row, field, "warning"))
 
-    def extend(self, other: "IssueList") -> None:
-        self.items.extend(other.items)
-
     @property
     def errors(self) -> list[Issue]:
         return [i for i in self.items if i.severity == "error"]

@@ -23,8 +23,6 @@ from generator.models import BankRecord, Catalog, ContentDocument, ProductRecord
 from generator.sanitize import CONTENT_FLAG
 from generator.validate import is_published
 
-FIELD_TITLES_FILE = "products.schema.json"
-
 
 @dataclass(frozen=True)
 class SiteModel:

@@ -38,17 +38,15 @@ def validate_targets(paths: ProjectPaths, targets: list[Path], *, today: dt.date
     package_targets = [_package_dir(t) for t in targets]
     ids = _catalogue_ids(paths, settings, schema, banks,
                          skip={p.name for p in package_targets if p is not None}, today=today)
-    for target in targets:
+    for target, package_dir in zip(targets, package_targets):
         resolved = target.resolve() if not target.is_symlink() else target.absolute()
+        if package_dir is None and target.is_dir() and not any(target.glob("*.md")):
+            package_dir = target.absolute()   # a package folder without datapackage.json: reported
         if resolved == content_root or content_root in resolved.parents:
             content_targets.append(resolved)
-        elif target.is_dir() and (target / "datapackage.json").exists() or target.is_dir() and not any(
-                target.glob("*.md")):
-            products.extend(validate_package_dir(target.absolute(), paths, settings, schema, banks,
+        elif package_dir is not None:
+            products.extend(validate_package_dir(package_dir, paths, settings, schema, banks,
                                                  issues, today=today, ids=ids))
-        elif target.name == "datapackage.json":
-            products.extend(validate_package_dir(target.absolute().parent, paths, settings, schema,
-                                                 banks, issues, today=today, ids=ids))
         elif target.suffix.lower() == ".md" or target.is_dir():
             content_targets.append(resolved)
         else:
@@ -69,7 +67,7 @@ def validate_targets(paths: ProjectPaths, targets: list[Path], *, today: dt.date
 def _package_dir(target: Path) -> Path | None:
     if target.is_dir() and (target / "datapackage.json").exists():
         return target.absolute()
-    if target.name == "datapackage.json":
+    if target.name == "datapackage.json" and not target.is_dir():
         return target.absolute().parent
     return None
 
