@@ -14,8 +14,8 @@ import json
 from dataclasses import fields as dataclass_fields
 from pathlib import Path
 
+from generator.fields import FieldRegistry, yes_no
 from generator.models import BankRecord, ProductRecord
-from generator.pages import amount_range, rate_range, term_range
 from generator.schema import CanonicalSchema
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -27,7 +27,7 @@ def cell_value(value: object) -> object:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return yes_no(value)
     if isinstance(value, tuple):
         return "、".join(value)
     if isinstance(value, dt.date):
@@ -48,7 +48,8 @@ def product_rows(products: list[ProductRecord], schema: CanonicalSchema) -> list
     return [[cell_value(getattr(p, name)) for name in schema.names] for p in products]
 
 
-def product_json(product: ProductRecord, bank: BankRecord, schema: CanonicalSchema) -> dict:
+def product_json(product: ProductRecord, bank: BankRecord, registry: FieldRegistry) -> dict:
+    schema = registry.schema
     record = {}
     for name in schema.names:
         value = getattr(product, name)
@@ -60,9 +61,9 @@ def product_json(product: ProductRecord, bank: BankRecord, schema: CanonicalSche
     record["bank_name"] = bank.name
     record["bank_short_name"] = bank.short_name
     record["url"] = f"products/{product.product_id}/"
-    # The same wording as the product pages, so the compare page need not re-implement it.
-    record["display"] = {"rate": rate_range(product), "amount": amount_range(product),
-                         "term": term_range(product)}
+    # Every field's wording from the field registry, so the compare page shows what the
+    # product page shows and need not re-implement any of it.
+    record["display"] = registry.display_block(product, bank.short_name or bank.name)
     return record
 
 
@@ -85,11 +86,13 @@ def write_downloads(docs_dir: Path, products: list[ProductRecord], banks: dict[s
     _write_xlsx(xlsx_path, titles, rows, notes=_notes(sample_data, generated))
 
     json_path = target / "products.json"
+    registry = FieldRegistry(schema)
     payload = {
         "generated": generated.isoformat(),
         "sample_data": sample_data,
         "fields": [{"name": f.name, "title": f.title} for f in schema.fields],
-        "products": [product_json(p, banks[p.bank_id], schema) for p in products],
+        "compare_rows": [{"key": key, "label": label} for key, label in registry.compare_rows()],
+        "products": [product_json(p, banks[p.bank_id], registry) for p in products],
     }
     json_path.write_text(json.dumps(payload, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 

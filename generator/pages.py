@@ -19,9 +19,13 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from generator.config import PortalSettings
+from generator.fields import FieldRegistry, date_zh, format_number, yes_no
 from generator.models import BankRecord, Catalog, ContentDocument, ProductRecord, SiteContent
 from generator.sanitize import CONTENT_FLAG
 from generator.validate import is_published
+
+# Cards per static page of the product list (without JavaScript) and per "显示更多" step with it.
+LIST_PAGE_SIZE = 30
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,11 @@ class SiteModel:
     field_titles: dict[str, str]
     today: dt.date
     vocab: dict[str, tuple[str, ...]] = field(default_factory=dict)   # allowed values per field
+    office_phone: str = ""                   # the office's phone (footer), for the finder's empty state
+
+    @functools.cached_property
+    def fields(self) -> FieldRegistry:
+        return FieldRegistry(self.catalog.schema)
 
     def bank(self, bank_id: str) -> BankRecord:
         return self.catalog.banks[bank_id]
@@ -118,48 +127,16 @@ def doc_updated(document: ContentDocument) -> dt.date:
 
 def make_model(catalog: Catalog, content: SiteContent, settings: PortalSettings,
                field_titles: dict[str, str], today: dt.date,
-               vocab: dict[str, tuple[str, ...]] | None = None) -> SiteModel:
+               vocab: dict[str, tuple[str, ...]] | None = None, office_phone: str = "") -> SiteModel:
     order = {b.bank_id: (b.sort_order, b.bank_id) for b in catalog.banks.values()}
     products = sorted((p for p in catalog.products if is_published(p, today)),
                       key=lambda p: (order.get(p.bank_id, (999, p.bank_id)), p.product_id))
     banks = sorted(catalog.banks.values(), key=lambda b: (b.sort_order, b.bank_id))
-    return SiteModel(catalog, content, settings, products, banks, field_titles, today, vocab or {})
+    return SiteModel(catalog, content, settings, products, banks, field_titles, today, vocab or {},
+                     office_phone)
 
 
-def format_number(value: float | int | None) -> str:
-    if value is None:
-        return ""
-    text = f"{value:.4f}".rstrip("0").rstrip(".")
-    return text
-
-
-def rate_range(product: ProductRecord) -> str:
-    low, high = format_number(product.rate_min), format_number(product.rate_max)
-    return f"{low}%" if low == high else f"{low}%～{high}%"
-
-
-def amount_range(product: ProductRecord) -> str:
-    high = format_number(product.amount_max_wan)
-    if product.amount_min_wan:
-        return f"{format_number(product.amount_min_wan)}～{high} 万元"
-    return f"最高 {high} 万元"
-
-
-def term_range(product: ProductRecord) -> str:
-    if product.term_min_months:
-        return f"{product.term_min_months}～{product.term_max_months} 个月"
-    return f"最长 {product.term_max_months} 个月"
-
-
-def yes_no(value: bool) -> str:
-    return "是" if value else "否"
-
-
-def date_zh(value: dt.date | None) -> str:
-    return "" if value is None else f"{value.year}年{value.month}月{value.day}日"
-
-
-def make_environment(templates_dir: Path) -> Environment:
+def make_environment(templates_dir: Path, registry: FieldRegistry) -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(templates_dir / "pages")),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -168,8 +145,10 @@ def make_environment(templates_dir: Path) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(num=format_number, rate_range=rate_range, amount_range=amount_range,
-                       term_range=term_range, yes_no=yes_no, date_zh=date_zh)
+    # Product wording comes from the field registry (generator/fields.py), never from templates.
+    env.filters.update(num=format_number, rate_range=registry.rate, amount_range=registry.amount,
+                       term_range=registry.term, yes_no=yes_no, date_zh=date_zh,
+                       field_text=registry.text)
     return env
 
 
@@ -178,7 +157,7 @@ class PageWriter:
 
     def __init__(self, docs_dir: Path, templates_dir: Path, model: SiteModel) -> None:
         self.docs_dir = docs_dir
-        self.env = make_environment(templates_dir)
+        self.env = make_environment(templates_dir, model.fields)
         self.model = model
         self.written: list[str] = []
 
@@ -202,8 +181,17 @@ class PageWriter:
                                              "search_exclude": True})
         self.page("search.md", "search.html", {"title": "搜索", "hide": ["navigation", "toc"],
                                                 "search_exclude": True})
-        self.page("products/index.md", "product_list.html",
-                  {"title": "金融产品", "hide": ["toc"], "search_exclude": True}, vocab=m.vocab)
+        # The finder's first page lists the first cards; the rest are static pages for browsers
+        # without JavaScript (with it, assets/products.js renders every result from the index).
+        page_count = max(1, -(-len(m.products) // LIST_PAGE_SIZE))
+        for number in range(1, page_count + 1):
+            rel = "products/index.md" if number == 1 else f"products/page/{number}.md"
+            start = (number - 1) * LIST_PAGE_SIZE
+            title = "金融产品" if number == 1 else f"金融产品（第 {number} 页）"
+            self.page(rel, "product_list.html",
+                      {"title": title, "hide": ["navigation", "toc"], "search_exclude": True},
+                      vocab=m.vocab, page_number=number, page_count=page_count,
+                      page_products=m.products[start:start + LIST_PAGE_SIZE])
         self.page("compare.md", "compare.html", {"title": "产品对比", "hide": ["toc"], "search_exclude": True})
         self.page("downloads/index.md", "downloads.html", {"title": "数据下载", "search_exclude": True})
         for product in m.products:

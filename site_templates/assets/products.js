@@ -1,11 +1,33 @@
-/* Product finder (filters on the product list) and side-by-side comparison.
-   Progressive enhancement: without JavaScript the full list is shown and the filter form stays
-   hidden. Data from the page is only ever written with textContent, never as HTML. */
+/* Product finder (products/) and side-by-side comparison (compare/).
+
+   The finder is search, facets and sort over one compact index (assets/data/finder.json,
+   written by generator/finder.py): OR inside a facet group, AND across groups, a count beside
+   every value, the whole state in the URL (history.pushState, so Back steps back). A text query
+   goes to Pagefind (its result ids map to products through assets/data/finder-search.json);
+   plain-language phrases (content/queries.yml, assets/queries.js) become facet values first.
+   Progressive enhancement: without JavaScript the static, paginated card list is shown.
+   Data is only ever written with textContent, never as HTML. */
 (function () {
   "use strict";
 
   var MAX_COMPARE = 4;
   var STORE_KEY = "portal-compare";
+  var LIST_KEYS = ["customer", "guarantee", "type", "program", "bank"];
+  var MASK_KEYS = ["customer", "guarantee", "program"];      // list fields stored as bit masks
+  var FLAG_KEYS = ["online", "renewal"];
+  var NUMBER_KEYS = ["amount", "term"];
+  // Order of the groups in chips, counts and the empty state's suggestions.
+  var GROUPS = ["q", "amount", "term", "customer", "guarantee", "type", "program", "bank", "online", "renewal"];
+  var SPACED_UNITS = ["万元", "个月", "天"];
+
+  // ---------- small helpers ----------
+
+  function el(tag, text, attrs) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    return node;
+  }
 
   function loadSelection() {
     try {
@@ -18,131 +40,650 @@
     try { window.localStorage.setItem(STORE_KEY, JSON.stringify(ids)); } catch (e) { /* private mode */ }
   }
 
-  function listHas(card, attr, value) {
-    return !value || (card.getAttribute(attr) || "").split("|").indexOf(value) !== -1;
+  // The same wording rule as generator/fields.py (format_number, with_unit, range_text).
+  function formatNumber(value) {
+    if (value === null || value === undefined) return "";
+    return Number(value).toFixed(4).replace(/0+$/, "").replace(/\.$/, "");
+  }
+  function withUnit(text, unit) {
+    if (!unit) return text;
+    return SPACED_UNITS.indexOf(unit) !== -1 ? text + " " + unit : text + unit;
+  }
+  function rangeText(low, high, unit, prefix) {
+    var h = formatNumber(high);
+    if (!low) return prefix ? prefix + " " + withUnit(h, unit) : withUnit(h, unit);
+    var l = formatNumber(low);
+    if (l === h) return withUnit(h, unit);
+    return SPACED_UNITS.indexOf(unit) !== -1 ? l + "～" + h + " " + unit : l + unit + "～" + h + unit;
   }
 
-  function initFinder() {
-    var form = document.getElementById("product-filter");
-    var list = document.getElementById("product-cards");
-    if (!form || !list) return;
-    var cards = Array.prototype.slice.call(list.querySelectorAll(".portal-card"));
-    var original = cards.slice();
-    var status = document.getElementById("filter-status");
-    var empty = document.getElementById("filter-empty");
-    form.hidden = false;
+  function splitList(value) {
+    return (value || "").split(",").map(function (s) { return s.trim(); }).filter(Boolean);
+  }
 
-    // Restore the conditions from the address, so a filtered list can be shared or bookmarked.
-    var params = new URLSearchParams(window.location.search);
-    Array.prototype.forEach.call(form.elements, function (el) {
-      if (!el.name || !params.has(el.name)) return;
-      if (el.type === "checkbox") el.checked = params.get(el.name) === "1";
-      else el.value = params.get(el.name);
+  function positiveNumber(value) {
+    var n = parseFloat(value);
+    return isFinite(n) && n > 0 ? n : null;
+  }
+
+  // ---------- state <-> URL ----------
+
+  function emptyState() {
+    return { q: "", customer: [], guarantee: [], type: [], program: [], bank: [], amount: null, term: null,
+             online: false, renewal: false, sort: "" };
+  }
+
+  function stateFromUrl(search) {
+    var params = new URLSearchParams(search);
+    var state = emptyState();
+    state.q = (params.get("q") || "").trim();
+    LIST_KEYS.forEach(function (k) { state[k] = splitList(params.get(k)); });
+    state.amount = positiveNumber(params.get("amount"));
+    var term = positiveNumber(params.get("term"));
+    state.term = term === null ? null : Math.round(term);
+    FLAG_KEYS.forEach(function (k) { state[k] = params.get(k) === "1"; });
+    state.sort = params.get("sort") || "";
+    return state;
+  }
+
+  function stateToQuery(state) {
+    var params = new URLSearchParams();
+    if (state.q) params.set("q", state.q);
+    LIST_KEYS.forEach(function (k) { if (state[k].length) params.set(k, state[k].join(",")); });
+    NUMBER_KEYS.forEach(function (k) { if (state[k] !== null) params.set(k, formatNumber(state[k])); });
+    FLAG_KEYS.forEach(function (k) { if (state[k]) params.set(k, "1"); });
+    if (state.sort) params.set("sort", state.sort);
+    var qs = params.toString();
+    return qs ? "?" + qs : window.location.pathname;
+  }
+
+  // ---------- the finder ----------
+
+  function Finder(root, index) {
+    this.root = root;
+    this.index = index;
+    this.n = index.count;
+    this.cols = index.products;
+    this.base = root.getAttribute("data-root");
+    this.state = emptyState();
+    this.shown = index.page_size;
+    this.search = { text: "", ranks: null, failed: false };   // ranks: product index -> rank
+    this.lastChanged = null;
+    this.interpreted = [];
+    var vocab = index.vocab;
+    this.bankIndex = {};
+    index.banks.forEach(function (b, i) { this.bankIndex[b.id] = i; }, this);
+    this.valueBit = {};
+    MASK_KEYS.forEach(function (k) {
+      var bits = {};
+      vocab[k].forEach(function (v, i) { bits[v] = 1 << i; });
+      this.valueBit[k] = bits;
+    }, this);
+    this.typeIndex = {};
+    vocab.type.forEach(function (v, i) { this.typeIndex[v] = i; }, this);
+    this.renewalType = this.typeIndex[index.formats.renewal_type];
+  }
+
+  Finder.prototype.label = function (key) {
+    return key === "q" ? "关键词" : (this.index.labels[key] || key);
+  };
+
+  Finder.prototype.groupActive = function (key, state) {
+    state = state || this.state;
+    if (key === "q") return !!this.search.text && this.search.ranks !== null;
+    if (LIST_KEYS.indexOf(key) !== -1) return state[key].length > 0;
+    if (NUMBER_KEYS.indexOf(key) !== -1) return state[key] !== null;
+    return !!state[key];
+  };
+
+  // One bit per group that product i fails (0 = the product is a result).
+  Finder.prototype.failMask = function (i, tests) {
+    var mask = 0;
+    for (var g = 0; g < tests.length; g += 1) {
+      if (!tests[g].test(i)) mask |= tests[g].bit;
+    }
+    return mask;
+  };
+
+  Finder.prototype.tests = function () {
+    var self = this, c = this.cols, s = this.state, tests = [];
+    GROUPS.forEach(function (key, g) {
+      if (!self.groupActive(key)) return;
+      var test;
+      if (key === "q") {
+        var ranks = self.search.ranks;
+        test = function (i) { return ranks[i] !== undefined; };
+      } else if (key === "amount") {
+        test = function (i) { return (c.amin[i] || 0) <= s.amount && s.amount <= c.amax[i]; };
+      } else if (key === "term") {
+        test = function (i) { return (c.tmin[i] || 1) <= s.term && s.term <= c.tmax[i]; };
+      } else if (MASK_KEYS.indexOf(key) !== -1) {
+        var mask = 0;
+        s[key].forEach(function (v) { mask |= self.valueBit[key][v] || 0; });
+        test = function (i) { return (c[key][i] & mask) !== 0; };
+      } else if (key === "type") {
+        var types = s.type.map(function (v) { return self.typeIndex[v]; });
+        test = function (i) { return types.indexOf(c.type[i]) !== -1; };
+      } else if (key === "bank") {
+        var banks = s.bank.map(function (v) { return self.bankIndex[v]; });
+        test = function (i) { return banks.indexOf(c.bank[i]) !== -1; };
+      } else {
+        test = function (i) { return c[key][i] === 1; };
+      }
+      tests.push({ key: key, bit: 1 << g, test: test });
+    });
+    return tests;
+  };
+
+  // Results, counts per facet value (with every *other* group applied) and, per active group,
+  // how many products removing just that group would bring back.
+  Finder.prototype.compute = function () {
+    var self = this, c = this.cols, tests = this.tests();
+    var results = [], counts = {}, relax = {};
+    LIST_KEYS.concat(FLAG_KEYS).forEach(function (k) { counts[k] = {}; });
+    GROUPS.forEach(function (key) { relax[key] = 0; });
+    var bitOf = {};
+    GROUPS.forEach(function (key, g) { bitOf[key] = 1 << g; });
+    for (var i = 0; i < this.n; i += 1) {
+      var fail = this.failMask(i, tests);
+      if (fail === 0) results.push(i);
+      else {
+        for (var g = 0; g < GROUPS.length; g += 1) {
+          if (fail === (1 << g)) { relax[GROUPS[g]] += 1; break; }
+        }
+      }
+      MASK_KEYS.forEach(function (k) {
+        if ((fail & ~bitOf[k]) !== 0) return;
+        self.index.vocab[k].forEach(function (v, b) {
+          if (c[k][i] & (1 << b)) counts[k][v] = (counts[k][v] || 0) + 1;
+        });
+      });
+      if ((fail & ~bitOf.type) === 0) {
+        var t = self.index.vocab.type[c.type[i]];
+        counts.type[t] = (counts.type[t] || 0) + 1;
+      }
+      if ((fail & ~bitOf.bank) === 0) {
+        var b = self.index.banks[c.bank[i]].id;
+        counts.bank[b] = (counts.bank[b] || 0) + 1;
+      }
+      FLAG_KEYS.forEach(function (k) {
+        if ((fail & ~bitOf[k]) === 0 && c[k][i] === 1) counts[k][k] = (counts[k][k] || 0) + 1;
+      });
+    }
+    return { results: this.sort(results), counts: counts, relax: relax };
+  };
+
+  Finder.prototype.renewalLast = function () {
+    // Rank 续贷-only products after new loans by rate, unless the user asked for 续贷.
+    return this.state.type.indexOf(this.index.formats.renewal_type) === -1;
+  };
+
+  Finder.prototype.sort = function (list) {
+    var c = this.cols, sort = this.state.sort, ranks = this.search.ranks, self = this;
+    var key;
+    if (!sort) {
+      if (this.groupActive("q")) key = function (i) { return [ranks[i]]; };
+      else return list;
+    } else if (sort === "rate" || sort === "rate-max") {
+      var last = this.renewalLast();
+      key = function (i) {
+        var renewal = last && c.type[i] === self.renewalType ? 1 : 0;
+        return sort === "rate" ? [renewal, c.rmin[i], c.rmax[i]] : [renewal, c.rmax[i], c.rmin[i]];
+      };
+    } else if (sort === "amount") key = function (i) { return [-c.amax[i]]; };
+    else if (sort === "days") key = function (i) { return [c.days[i]]; };
+    else if (sort === "updated") key = function (i) { return [-c.updated[i]]; };
+    else return list;
+    var keyed = list.map(function (i) { return { i: i, k: key(i) }; });
+    keyed.sort(function (a, b) {
+      for (var j = 0; j < a.k.length; j += 1) {
+        if (a.k[j] !== b.k[j]) return a.k[j] - b.k[j];
+      }
+      return a.i - b.i;   // stable: the catalogue order breaks ties
+    });
+    return keyed.map(function (x) { return x.i; });
+  };
+
+  // ---------- text search (Pagefind) ----------
+
+  Finder.prototype.loadPagefind = function () {
+    if (this.pagefindPromise) return this.pagefindPromise;
+    var bundle = this.root.getAttribute("data-pagefind");
+    var mapUrl = this.root.getAttribute("data-search-map");
+    var imported = import(bundle + "pagefind.js").then(function (pf) {
+      return Promise.resolve(pf.options ? pf.options({ basePath: bundle }) : null)
+        .then(function () { return pf.init ? pf.init() : null; })
+        .then(function () { return pf; });
+    });
+    var map = fetch(mapUrl).then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); });
+    this.pagefindPromise = Promise.all([imported, map]).then(function (both) {
+      var byId = {};
+      both[1].ids.forEach(function (id, i) { if (id) byId[id] = i; });
+      return { pf: both[0], byId: byId };
+    });
+    return this.pagefindPromise;
+  };
+
+  Finder.prototype.fallbackSearch = function (text) {
+    // Without the search index (e.g. opened from disk): match names and banks literally.
+    var ranks = {}, c = this.cols, banks = this.index.banks, rank = 0;
+    for (var i = 0; i < this.n; i += 1) {
+      if (c.name[i].indexOf(text) !== -1 || banks[c.bank[i]].name.indexOf(text) !== -1) ranks[i] = rank++;
+    }
+    return ranks;
+  };
+
+  Finder.prototype.runSearch = function (text) {
+    var self = this;
+    if (!text) {
+      this.search = { text: "", ranks: null, failed: false };
+      return Promise.resolve();
+    }
+    if (this.search.text === text && this.search.ranks !== null) return Promise.resolve();
+    return this.loadPagefind().then(function (loaded) {
+      return loaded.pf.search(text).then(function (response) {
+        var ranks = {}, rank = 0;
+        (response && response.results ? response.results : []).forEach(function (r) {
+          var i = loaded.byId[r.id];
+          if (i !== undefined && ranks[i] === undefined) ranks[i] = rank++;
+        });
+        self.search = { text: text, ranks: ranks, failed: false };
+      });
+    }).catch(function () {
+      self.search = { text: text, ranks: self.fallbackSearch(text), failed: true };
+    });
+  };
+
+  // ---------- plain-language queries (content/queries.yml) ----------
+
+  Finder.prototype.interpret = function (state) {
+    this.interpreted = [];
+    if (!state.q || !window.PortalQueries || !this.index.queries || !this.index.queries.rules) return state;
+    var r = window.PortalQueries.interpret(state.q, this.index.queries);
+    if (!r || !r.matches || !r.matches.length) return state;
+    var next = JSON.parse(JSON.stringify(state));
+    LIST_KEYS.forEach(function (k) {
+      (r.set && r.set[k] || []).forEach(function (v) { if (next[k].indexOf(v) === -1) next[k].push(v); });
+    });
+    FLAG_KEYS.forEach(function (k) { if (r.set && r.set[k]) next[k] = true; });
+    if (r.sort && !next.sort) next.sort = r.sort;
+    next.q = [r.rest || ""].concat(r.search || []).join(" ").replace(/\s+/g, " ").trim();
+    this.interpreted = r.matches;
+    return next;
+  };
+
+  // ---------- rendering ----------
+
+  Finder.prototype.renderCard = function (i, selected) {
+    var c = this.cols, f = this.index.formats, idx = this.index;
+    var li = el("li", null, { "class": "portal-card", "data-product-id": c.id[i] });
+    var h3 = el("h3", null, { "class": "portal-card__title" });
+    h3.appendChild(el("a", c.name[i], { href: this.base + idx.product_url.replace("{id}", c.id[i]) }));
+    if (idx.sample_data) {
+      h3.appendChild(document.createTextNode(" "));
+      h3.appendChild(el("span", "示例数据", { "class": "portal-sample", title: "本条为演示用的示例数据，不是真实的产品或承诺" }));
+    }
+    li.appendChild(h3);
+    li.appendChild(el("p", idx.banks[c.bank[i]].name + " · " + idx.vocab.type[c.type[i]], { "class": "portal-card__bank" }));
+    var rate = el("p", null, { "class": "portal-card__rate" });
+    rate.appendChild(el("span", idx.labels.rate, { "class": "portal-rate-label" }));
+    rate.appendChild(document.createTextNode(" "));
+    rate.appendChild(el("strong", rangeText(c.rmin[i], c.rmax[i], f.rate.unit, f.rate.prefix), { "class": "portal-rate-value" }));
+    li.appendChild(rate);
+    if (c.type[i] === this.renewalType) li.appendChild(el("p", f.renewal_note, { "class": "portal-card__note" }));
+    var facts = el("p", null, { "class": "portal-card__facts" });
+    facts.appendChild(el("span", "额度 " + rangeText(c.amin[i], c.amax[i], f.amount.unit, f.amount.prefix)));
+    facts.appendChild(document.createTextNode(" · "));
+    facts.appendChild(el("span", "期限 " + rangeText(c.tmin[i], c.tmax[i], f.term.unit, f.term.prefix)));
+    facts.appendChild(document.createTextNode(" · "));
+    facts.appendChild(el("span", "审批 " + f.days.template.replace("{value}", withUnit(String(c.days[i]), f.days.unit))));
+    li.appendChild(facts);
+    var tags = el("p", null, { "class": "portal-card__tags", "aria-label": idx.labels.guarantee });
+    idx.vocab.guarantee.forEach(function (v, b) {
+      if (c.guarantee[i] & (1 << b)) tags.appendChild(el("span", v, { "class": "portal-tag" }));
+    });
+    li.appendChild(tags);
+    var compare = el("p", null, { "class": "portal-card__compare" });
+    var label = el("label");
+    var box = el("input", null, { type: "checkbox", "class": "portal-compare-toggle", value: c.id[i] });
+    label.appendChild(box);
+    label.appendChild(document.createTextNode(" 加入对比"));
+    compare.appendChild(label);
+    li.appendChild(compare);
+    return li;
+  };
+
+  Finder.prototype.syncForm = function () {
+    var s = this.state, form = this.panel;
+    Array.prototype.forEach.call(form.querySelectorAll("input[type=checkbox]"), function (box) {
+      box.checked = FLAG_KEYS.indexOf(box.name) !== -1 ? s[box.name] : s[box.name].indexOf(box.value) !== -1;
+    });
+    this.amountInput.value = s.amount === null ? "" : formatNumber(s.amount);
+    this.termInput.value = s.term === null ? "" : String(s.term);
+    this.sortSelect.value = s.sort;
+    this.qInput.value = s.q;
+  };
+
+  Finder.prototype.groupText = function (key) {
+    var s = this.state, self = this;
+    if (key === "q") return "“" + this.search.text + "”";
+    if (key === "amount") return formatNumber(s.amount) + " 万元";
+    if (key === "term") return s.term + " 个月";
+    if (key === "online" || key === "renewal") return "是";
+    if (key === "bank") {
+      return s.bank.map(function (id) {
+        var i = self.bankIndex[id];
+        return i === undefined ? id : self.index.banks[i].name;
+      }).join(" 或 ");
+    }
+    return s[key].join(" 或 ");
+  };
+
+  Finder.prototype.clearGroup = function (key) {
+    var s = this.state;
+    if (key === "q") s.q = "";
+    else if (LIST_KEYS.indexOf(key) !== -1) s[key] = [];
+    else if (NUMBER_KEYS.indexOf(key) !== -1) s[key] = null;
+    else s[key] = false;
+  };
+
+  Finder.prototype.renderChips = function () {
+    var self = this, list = this.chips, active = GROUPS.filter(function (k) { return self.groupActive(k); });
+    list.textContent = "";
+    active.forEach(function (key) {
+      var text = self.label(key) + "：" + self.groupText(key);
+      var li = el("li");
+      var button = el("button", null, { type: "button", "class": "portal-chip", "aria-label": "去掉条件 " + text });
+      button.appendChild(el("span", text));
+      button.appendChild(el("span", "×", { "aria-hidden": "true", "class": "portal-chip__x" }));
+      button.addEventListener("click", function () {
+        self.clearGroup(key);
+        self.lastChanged = null;
+        self.commit(true);
+      });
+      li.appendChild(button);
+      list.appendChild(li);
+    });
+    if (active.length > 1) {
+      var li = el("li");
+      var all = el("button", "清除全部条件", { type: "button", "class": "portal-chip portal-chip--all" });
+      all.addEventListener("click", function () { self.clearAll(); });
+      li.appendChild(all);
+      list.appendChild(li);
+    }
+    list.hidden = active.length === 0;
+    var values = 0;
+    LIST_KEYS.forEach(function (k) { values += self.state[k].length; });
+    NUMBER_KEYS.concat(FLAG_KEYS).forEach(function (k) { if (self.groupActive(k)) values += 1; });
+    this.activeCount.textContent = "(" + values + ")";
+  };
+
+  Finder.prototype.renderCounts = function (counts) {
+    Array.prototype.forEach.call(this.panel.querySelectorAll(".portal-facet__count"), function (span) {
+      var box = span.parentNode.querySelector("input");
+      var key = box.name, value = box.value;
+      var n = FLAG_KEYS.indexOf(key) !== -1 ? counts[key][key] || 0 : counts[key][value] || 0;
+      span.textContent = "(" + n + ")";
+      span.parentNode.classList.toggle("portal-facet__option--none", n === 0 && !box.checked);
+    });
+  };
+
+  Finder.prototype.renderEmpty = function (relax) {
+    var self = this, why = this.emptyWhy, list = this.relaxList;
+    list.textContent = "";
+    var active = GROUPS.filter(function (k) { return self.groupActive(k); });
+    var helpful = active.filter(function (k) { return relax[k] > 0; });
+    if (this.lastChanged && this.groupActive(this.lastChanged)) {
+      why.textContent = "加上“" + this.label(this.lastChanged) + "：" + this.groupText(this.lastChanged) +
+        "”后，没有产品同时满足其他条件。";
+    } else if (active.length) {
+      why.textContent = "当前 " + active.length + " 个条件无法同时满足。";
+    } else {
+      why.textContent = "产品库暂时没有产品。";
+    }
+    helpful.forEach(function (key) {
+      var li = el("li");
+      var button = el("button", "去掉“" + self.label(key) + "：" + self.groupText(key) + "”，可看到 " + relax[key] + " 款产品",
+        { type: "button", "class": "md-button" });
+      button.addEventListener("click", function () {
+        self.clearGroup(key);
+        self.lastChanged = null;
+        self.commit(true);
+      });
+      li.appendChild(button);
+      list.appendChild(li);
+    });
+    if (active.length) {
+      var li = el("li");
+      var all = el("button", "清除全部条件，查看全部 " + this.n + " 款产品", { type: "button", "class": "md-button" });
+      all.addEventListener("click", function () { self.clearAll(); });
+      li.appendChild(all);
+      list.appendChild(li);
+    }
+  };
+
+  Finder.prototype.render = function () {
+    var self = this, computed = this.compute(), results = computed.results;
+    this.renderCounts(computed.counts);
+    this.renderChips();
+    var selected = loadSelection();
+    var list = this.list;
+    list.textContent = "";
+    results.slice(0, this.shown).forEach(function (i) { list.appendChild(self.renderCard(i, selected)); });
+    this.compareToggles.render();
+    var rest = results.length - Math.min(this.shown, results.length);
+    this.more.hidden = rest <= 0;
+    this.more.textContent = "显示更多（还有 " + rest + " 款）";
+    this.empty.hidden = results.length !== 0;
+    if (results.length === 0) this.renderEmpty(computed.relax);
+    var status;
+    if (this.groupActive("q") || GROUPS.some(function (k) { return self.groupActive(k); })) {
+      status = "找到 " + results.length + " 款符合条件的产品（共 " + this.n + " 款）";
+    } else {
+      status = "共 " + this.n + " 款产品";
+    }
+    if (this.search.failed && this.search.text) status += "；搜索索引未能加载，仅按产品名称和银行匹配";
+    this.status.textContent = status;
+    this.understood.hidden = !this.interpreted.length;
+    if (this.interpreted.length) {
+      this.understood.textContent = "已按您的说法设置条件：" + this.interpreted.map(function (m) {
+        return "“" + m.phrase + "” → " + m.label;
+      }).join("；") + "。不需要的条件可以点 × 去掉。";
+    }
+    var renewalShown = (this.state.sort === "rate" || this.state.sort === "rate-max") && this.renewalLast() &&
+      results.some(function (i) { return self.cols.type[i] === self.renewalType; });
+    this.sortNote.hidden = !renewalShown;
+    this.sortNote.textContent = renewalShown ?
+      "续贷产品只适用于贷款即将到期、需要续期的企业，按利率排序时排在新增贷款产品之后。" : "";
+  };
+
+  // Apply the state: search if needed, render, and record it in the address bar.
+  Finder.prototype.commit = function (push) {
+    var self = this;
+    this.shown = this.index.page_size;
+    var url = stateToQuery(this.state);
+    var current = window.location.search || window.location.pathname;
+    if (push && url !== current) {
+      window.history.pushState(null, "", url);
+    } else if (!push) {
+      window.history.replaceState(null, "", url);
+    }
+    this.syncForm();
+    var text = this.state.q;
+    if (text) this.status.textContent = "正在搜索“" + text + "”……";
+    return this.runSearch(text).then(function () { self.render(); });
+  };
+
+  Finder.prototype.clearAll = function () {
+    var sort = this.state.sort;
+    this.state = emptyState();
+    this.state.sort = sort;
+    this.interpreted = [];
+    this.lastChanged = null;
+    this.commit(true);
+  };
+
+  Finder.prototype.readForm = function (changedName) {
+    var s = this.state, form = this.panel;
+    LIST_KEYS.forEach(function (k) { s[k] = []; });
+    Array.prototype.forEach.call(form.querySelectorAll("input[type=checkbox]"), function (box) {
+      if (FLAG_KEYS.indexOf(box.name) !== -1) s[box.name] = box.checked;
+      else if (box.checked) s[box.name].push(box.value);
+    });
+    s.amount = positiveNumber(this.amountInput.value);
+    var term = positiveNumber(this.termInput.value);
+    s.term = term === null ? null : Math.round(term);
+    s.sort = this.sortSelect.value;
+    this.lastChanged = changedName || null;
+  };
+
+  Finder.prototype.setPanelOpen = function (open) {
+    var wide = window.matchMedia("(min-width: 60em)").matches;
+    this.panel.hidden = !(open || wide);
+    this.toggle.setAttribute("aria-expanded", open || wide ? "true" : "false");
+    this.doneButton.hidden = wide;
+  };
+
+  Finder.prototype.start = function () {
+    var self = this, root = this.root;
+    this.list = root.querySelector("[data-product-results]");
+    this.panel = document.getElementById("finder-panel");
+    this.status = document.getElementById("finder-status");
+    this.chips = document.getElementById("finder-chips");
+    this.activeCount = document.getElementById("finder-active-count");
+    this.toggle = document.getElementById("finder-toggle");
+    this.doneButton = document.getElementById("finder-done");
+    this.more = document.getElementById("finder-more");
+    this.empty = document.getElementById("finder-empty");
+    this.emptyWhy = document.getElementById("finder-empty-why");
+    this.relaxList = document.getElementById("finder-relax");
+    this.understood = document.getElementById("finder-understood");
+    this.sortNote = document.getElementById("finder-sort-note");
+    this.sortSelect = document.getElementById("finder-sort");
+    this.amountInput = document.getElementById("finder-amount");
+    this.termInput = document.getElementById("finder-term");
+    this.qInput = document.getElementById("finder-q");
+    var searchForm = document.getElementById("finder-search");
+    var pager = document.getElementById("finder-pager");
+    if (pager) pager.hidden = true;
+    searchForm.hidden = false;
+    document.getElementById("finder-bar").hidden = false;
+    this.compareToggles = compareToggles(this.list);
+
+    var media = window.matchMedia("(min-width: 60em)");
+    this.setPanelOpen(false);
+    var onMedia = function () { self.setPanelOpen(self.toggle.getAttribute("aria-expanded") === "true" && !media.matches ? true : false); };
+    if (media.addEventListener) media.addEventListener("change", onMedia);
+    this.toggle.addEventListener("click", function () {
+      var open = self.panel.hidden;
+      self.setPanelOpen(open);
+      if (open) self.panel.querySelector("input").focus();
+    });
+    this.doneButton.addEventListener("click", function () {
+      self.setPanelOpen(false);
+      self.toggle.focus();
+      self.status.scrollIntoView({ block: "start" });
+    });
+    document.getElementById("finder-clear").addEventListener("click", function () { self.clearAll(); });
+
+    this.panel.addEventListener("change", function (e) {
+      if (!e.target.name) return;
+      self.readForm(e.target.name);
+      self.commit(true);
+    });
+    this.panel.addEventListener("submit", function (e) {
+      e.preventDefault();
+      self.readForm(null);
+      self.commit(true);
+    });
+    this.sortSelect.addEventListener("change", function () {
+      self.state.sort = self.sortSelect.value;
+      self.commit(true);
+    });
+    searchForm.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var next = JSON.parse(JSON.stringify(self.state));
+      next.q = self.qInput.value.trim();
+      self.state = self.interpret(next);
+      self.lastChanged = self.state.q ? "q" : null;
+      self.commit(true);
+    });
+    this.more.addEventListener("click", function () {
+      var first = self.shown;
+      self.shown += self.index.page_size;
+      self.render();
+      var next = self.list.children[first];
+      if (next) next.querySelector("a").focus();
+    });
+    window.addEventListener("popstate", function () {
+      self.state = self.interpret(stateFromUrl(window.location.search));
+      self.lastChanged = null;
+      self.commit(false);
     });
 
-    function apply() {
-      var data = new FormData(form);
-      var amount = parseFloat(data.get("amount"));
-      var shown = 0;
-      cards.forEach(function (card) {
-        var ok = listHas(card, "data-customers", data.get("customer")) &&
-          listHas(card, "data-guarantee", data.get("guarantee")) &&
-          listHas(card, "data-programs", data.get("program")) &&
-          (!data.get("type") || card.getAttribute("data-type") === data.get("type")) &&
-          (!data.get("bank") || card.getAttribute("data-bank") === data.get("bank")) &&
-          (!data.get("online") || card.getAttribute("data-online") === "1") &&
-          (!data.get("renewal") || card.getAttribute("data-renewal") === "1");
-        if (ok && !isNaN(amount) && amount > 0) {
-          ok = amount <= parseFloat(card.getAttribute("data-amount-max")) &&
-            amount >= parseFloat(card.getAttribute("data-amount-min") || "0");
+    this.state = this.interpret(stateFromUrl(window.location.search));
+    return this.commit(false);
+  };
+
+  function initFinder() {
+    var root = document.getElementById("finder");
+    if (!root) return;
+    fetch(root.getAttribute("data-index"))
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+      .then(function (index) {
+        root.finder = new Finder(root, index);
+        return root.finder.start();
+      })
+      .catch(function () {
+        // The static list (and its pages) stays usable; say why the filters are missing.
+        var status = document.getElementById("finder-status");
+        if (status) {
+          document.getElementById("finder-bar").hidden = false;
+          status.textContent = "筛选功能未能加载，下面列出全部产品。";
         }
-        card.hidden = !ok;
-        if (ok) shown += 1;
       });
-      var sort = data.get("sort");
-      var ordered = original.slice();
-      var num = function (card, attr) { return parseFloat(card.getAttribute(attr)); };
-      if (sort === "rate") ordered.sort(function (a, b) { return num(a, "data-rate-min") - num(b, "data-rate-min"); });
-      if (sort === "amount") ordered.sort(function (a, b) { return num(b, "data-amount-max") - num(a, "data-amount-max"); });
-      if (sort === "days") ordered.sort(function (a, b) { return num(a, "data-days") - num(b, "data-days"); });
-      ordered.forEach(function (card) { list.appendChild(card); });
-      status.textContent = shown === cards.length ? "共 " + cards.length + " 款产品" :
-        "符合条件的产品 " + shown + " 款（共 " + cards.length + " 款）";
-      empty.hidden = shown !== 0;
-
-      var query = new URLSearchParams();
-      Array.prototype.forEach.call(form.elements, function (el) {
-        if (!el.name) return;
-        if (el.type === "checkbox") { if (el.checked) query.set(el.name, "1"); }
-        else if (el.value) query.set(el.name, el.value);
-      });
-      var qs = query.toString();
-      window.history.replaceState(null, "", qs ? "?" + qs : window.location.pathname);
-    }
-
-    form.addEventListener("input", apply);
-    form.addEventListener("change", apply);
-    form.addEventListener("submit", function (e) { e.preventDefault(); apply(); });
-    form.addEventListener("reset", function () { window.setTimeout(apply, 0); });
-    apply();
   }
 
-  function initCompareToggles() {
-    var toggles = document.querySelectorAll(".portal-compare-toggle");
+  // ---------- 加入对比 on cards ----------
+
+  function compareToggles(container) {
     var bar = document.getElementById("compare-bar");
-    if (!toggles.length || !bar) return;
     var link = document.getElementById("compare-link");
     var count = document.getElementById("compare-count");
-    var base = link.getAttribute("href");
-    var selected = loadSelection();
+    var base = link ? link.getAttribute("href") : "";
+    var api = { render: function () {} };
+    if (!container || !bar) return api;
 
-    function render() {
-      Array.prototype.forEach.call(toggles, function (t) {
+    api.render = function () {
+      var selected = loadSelection();
+      var full = selected.length >= MAX_COMPARE;
+      Array.prototype.forEach.call(container.querySelectorAll(".portal-compare-toggle"), function (t) {
         t.checked = selected.indexOf(t.value) !== -1;
-        t.disabled = !t.checked && selected.length >= MAX_COMPARE;
+        t.disabled = !t.checked && full;
+        var label = t.closest("label");
+        var reason = label.querySelector(".portal-compare-full");
+        if (t.disabled && !reason) label.appendChild(el("span", "（已选满 4 款，请先取消一款）", { "class": "portal-compare-full" }));
+        if (!t.disabled && reason) reason.remove();
+        t.closest(".portal-card__compare").hidden = false;
       });
       count.textContent = String(selected.length);
       bar.hidden = selected.length === 0;
       link.setAttribute("href", base + "?ids=" + encodeURIComponent(selected.join(",")));
-    }
-
-    Array.prototype.forEach.call(toggles, function (t) {
-      t.closest(".portal-card__compare").hidden = false;
-      t.addEventListener("change", function () {
-        selected = selected.filter(function (id) { return id !== t.value; });
-        if (t.checked) selected.push(t.value);
-        selected = selected.slice(0, MAX_COMPARE);
-        saveSelection(selected);
-        render();
-      });
+    };
+    container.addEventListener("change", function (e) {
+      var t = e.target;
+      if (!t.classList || !t.classList.contains("portal-compare-toggle")) return;
+      e.stopPropagation();
+      var selected = loadSelection().filter(function (id) { return id !== t.value; });
+      if (t.checked) selected.push(t.value);
+      saveSelection(selected.slice(0, MAX_COMPARE));
+      api.render();
     });
-    render();
+    api.render();
+    return api;
   }
 
-  var ROWS = [
-    ["年化利率", function (p) { return p.display.rate; }],
-    ["银行", function (p) { return p.bank_name; }],
-    ["产品类型", function (p) { return p.product_type; }],
-    ["贷款额度", function (p) { return p.display.amount; }],
-    ["贷款期限", function (p) { return p.display.term; }],
-    ["担保方式", function (p) { return p.guarantee_methods.join("、"); }],
-    ["适用对象", function (p) { return p.target_customers.join("、"); }],
-    ["还款方式", function (p) { return p.repayment_methods.join("、"); }],
-    ["审批时限", function (p) { return p.decision_days + " 天内"; }],
-    ["线上申请", function (p) { return p.online_application ? "是" : "否"; }],
-    ["支持无还本续贷", function (p) { return p.renewal_without_repayment ? "是" : "否"; }],
-    ["担保费率", function (p) { return p.guarantee_fee_rate === null ? "不涉及" : p.guarantee_fee_rate + "%"; }],
-    ["其他费用", function (p) { return p.fees || "未说明"; }],
-    ["利率说明", function (p) { return p.rate_note || "无"; }],
-    ["联系电话", function (p) { return p.contact_phone; }]
-  ];
-
-  function el(tag, text, attrs) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
-    return node;
-  }
+  // ---------- compare page ----------
 
   function initComparePage() {
     var root = document.getElementById("compare-root");
@@ -178,10 +719,13 @@
         thead.appendChild(head);
         table.appendChild(thead);
         var tbody = el("tbody");
-        ROWS.forEach(function (row) {
-          var tr = el("tr");
-          tr.appendChild(el("th", row[0], { scope: "row" }));
-          products.forEach(function (p) { tr.appendChild(el("td", row[1](p), { "class": row[0] === "年化利率" ? "portal-compare__rate" : "" })); });
+        // Rows and wording come from the field registry (products.json compare_rows, display).
+        data.compare_rows.forEach(function (row) {
+          var tr = el("tr", null, { "data-row": row.key });
+          tr.appendChild(el("th", row.label, { scope: "row" }));
+          products.forEach(function (p) {
+            tr.appendChild(el("td", p.display[row.key], { "class": row.key === "rate" ? "portal-compare__rate" : "" }));
+          });
           tbody.appendChild(tr);
         });
         table.appendChild(tbody);
@@ -191,7 +735,13 @@
       .catch(function () { status.textContent = "产品数据加载失败，请刷新页面重试。"; });
   }
 
-  function init() { initFinder(); initCompareToggles(); initComparePage(); }
+  function initStaticToggles() {
+    // Product cards outside the finder (none today) would still get their compare boxes.
+    if (document.getElementById("finder")) return;
+    compareToggles(document.querySelector("[data-product-results]"));
+  }
+
+  function init() { initFinder(); initStaticToggles(); initComparePage(); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
 })();

@@ -1,0 +1,213 @@
+"""The product field registry: how every product field is shown, declared once.
+
+The canonical schema (``catalog/schema/products.schema.json``) says what a field *is* (name,
+Chinese title, type, vocabulary); this module says how it is *shown*: label, unit, empty
+wording, and the few combined figures (annual rate range, amount, term) that cards and pages
+lead with. Every view reads it: the product page's table, the cards (server-rendered and the
+finder's), the compare rows, the ``display`` block of ``products.json`` and the downloads. So
+"0.8%（年化）" on the page and "0.8%" in compare cannot drift apart again.
+
+To add a field: add it to the schema, to ``ProductRecord`` (models.py) and, if it needs more
+than the defaults derived from its type, a ``Display`` entry in ``DISPLAY`` below.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from generator.models import ProductRecord
+from generator.schema import CanonicalSchema
+
+# Shown where a value is empty and the field declares no wording of its own.
+DEFAULT_EMPTY = "未填写"
+# 万元, 个月, 天 read with a space before them; % and the like follow the figure directly.
+SPACED_UNITS = ("万元", "个月", "天")
+
+
+@dataclass(frozen=True)
+class Display:
+    """Overrides of a field's default display (defaults come from the schema type)."""
+
+    unit: str = ""               # appended to numbers: "万元", "个月", "%"
+    empty: str = DEFAULT_EMPTY   # wording when the cell is empty
+    zero: str | None = None      # wording for 0, when 0 means "no limit" rather than a figure
+    template: str = "{value}"    # wording around the formatted value, e.g. "{value}（年化）"
+
+
+# Only what differs from the defaults. Titles (labels) come from the schema.
+DISPLAY: dict[str, Display] = {
+    "industries": Display(empty="不限"),
+    "amount_min_wan": Display(unit="万元", empty="不限", zero="不限"),
+    "amount_max_wan": Display(unit="万元"),
+    "term_min_months": Display(unit="个月", empty="不限"),
+    "term_max_months": Display(unit="个月"),
+    "rate_min": Display(unit="%"),
+    "rate_max": Display(unit="%"),
+    "rate_note": Display(empty="无"),
+    "guarantee_fee_rate": Display(unit="%", empty="不涉及", template="{value}（年化）"),
+    "fees": Display(empty="未说明"),
+    "decision_days": Display(unit="天", template="{value}内"),
+    "programs": Display(empty="无"),
+    "process": Display(empty="未说明"),
+    "contact_name": Display(empty="未说明"),
+    "branch_address": Display(empty="未说明"),
+    "apply_url": Display(empty="无"),
+    "valid_until": Display(empty="长期"),
+}
+
+# The fields of the product page's table, in order (texts with their own headings follow it).
+PAGE_TABLE = ("product_type", "guarantee_methods", "target_customers", "industries", "amount_min_wan",
+              "amount_max_wan", "term_min_months", "term_max_months", "rate_min", "rate_max", "rate_note",
+              "guarantee_fee_rate", "fees", "repayment_methods", "online_application",
+              "renewal_without_repayment", "decision_days", "programs", "valid_from", "valid_until", "status")
+
+# Compare rows: (key, label) where key is a combined figure or a field name.
+COMPARE_ROWS = ("rate", "bank", "product_type", "amount", "term", "guarantee_methods", "target_customers",
+                "repayment_methods", "decision_days", "online_application", "renewal_without_repayment",
+                "guarantee_fee_rate", "fees", "rate_note", "contact_phone")
+
+# Combined figures and their labels.
+COMBINED_LABELS = {"rate": "年化利率", "amount": "贷款额度", "term": "贷款期限", "bank": "银行"}
+
+# A 续贷 product is only for an existing borrower whose loan falls due: a finder that ranks by
+# rate must not let it pass for a new loan's cheapest offer without saying so.
+RENEWAL_TYPE = "续贷"
+RENEWAL_NOTE = "续贷产品：仅适用于贷款即将到期、需要续期的企业"
+
+
+def format_number(value: float | int | None) -> str:
+    """4.35 -> "4.35", 300.0 -> "300", None -> "" (no float noise, no trailing zeros)."""
+    if value is None:
+        return ""
+    return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
+def with_unit(text: str, unit: str) -> str:
+    if not unit:
+        return text
+    return f"{text} {unit}" if unit in SPACED_UNITS else f"{text}{unit}"
+
+
+def date_zh(value: dt.date | None) -> str:
+    return "" if value is None else f"{value.year}年{value.month}月{value.day}日"
+
+
+def yes_no(value: bool) -> str:
+    return "是" if value else "否"
+
+
+def plain_label(title: str) -> str:
+    """"最高额度(万元)" -> "最高额度": the unit is shown with the value instead."""
+    return re.sub(r"\s*[(（][^()（）]*[)）]\s*$", "", title)
+
+
+@dataclass(frozen=True)
+class FieldView:
+    name: str
+    label: str
+    type: str           # schema type: string, number, integer, boolean, date; "list" for x-list
+    display: Display
+
+    def text(self, value: object) -> str:
+        """The value as every view shows it."""
+        d = self.display
+        if value is None or value == "" or value == ():
+            return d.empty
+        if self.type == "list":
+            return "、".join(value)  # type: ignore[arg-type]
+        if self.type == "boolean":
+            return yes_no(bool(value))
+        if self.type == "date":
+            return date_zh(value)  # type: ignore[arg-type]
+        if self.type in ("number", "integer"):
+            if value == 0 and d.zero is not None:
+                return d.zero
+            return d.template.format(value=with_unit(format_number(value), d.unit))  # type: ignore[arg-type]
+        return d.template.format(value=str(value))
+
+
+@dataclass(frozen=True)
+class FieldRegistry:
+    """Every product field's view, derived from the canonical schema plus ``DISPLAY``."""
+
+    schema: CanonicalSchema
+
+    @cached_property
+    def fields(self) -> dict[str, FieldView]:
+        views = {}
+        for spec in self.schema.fields:
+            kind = "list" if spec.is_list else spec.type
+            views[spec.name] = FieldView(spec.name, plain_label(spec.title), kind,
+                                         DISPLAY.get(spec.name, Display()))
+        return views
+
+    def label(self, key: str) -> str:
+        return COMBINED_LABELS.get(key) or self.fields[key].label
+
+    def text(self, product: ProductRecord, name: str) -> str:
+        return self.fields[name].text(getattr(product, name))
+
+    # --- combined figures: what cards and page headers lead with ---
+
+    def rate(self, product: ProductRecord) -> str:
+        return range_text(product.rate_min, product.rate_max, "%")
+
+    def amount(self, product: ProductRecord) -> str:
+        return range_text(product.amount_min_wan, product.amount_max_wan, "万元", prefix="最高")
+
+    def term(self, product: ProductRecord) -> str:
+        return range_text(product.term_min_months, product.term_max_months, "个月", prefix="最长")
+
+    def combined(self, product: ProductRecord, key: str, bank_name: str = "") -> str:
+        if key == "bank":
+            return bank_name
+        if key in ("rate", "amount", "term"):
+            return getattr(self, key)(product)
+        return self.text(product, key)
+
+    def display_block(self, product: ProductRecord, bank_name: str) -> dict[str, str]:
+        """Every field's wording plus the combined figures (``products.json`` ``display``)."""
+        block = {name: self.text(product, name) for name in self.fields}
+        block.update({key: self.combined(product, key, bank_name) for key in COMBINED_LABELS})
+        return block
+
+    renewal_note = RENEWAL_NOTE
+
+    @staticmethod
+    def is_renewal_only(product: ProductRecord) -> bool:
+        return product.product_type == RENEWAL_TYPE
+
+    @property
+    def page_table(self) -> tuple[str, ...]:
+        return PAGE_TABLE
+
+    def compare_rows(self) -> list[tuple[str, str]]:
+        return [(key, self.label(key)) for key in COMPARE_ROWS]
+
+    def browser_formats(self) -> dict:
+        """The range wording for the finder's cards, so JavaScript formats as Python does."""
+        return {"rate": {"unit": "%", "prefix": ""}, "amount": {"unit": "万元", "prefix": "最高"},
+                "term": {"unit": "个月", "prefix": "最长"},
+                "days": {"unit": DISPLAY["decision_days"].unit, "template": DISPLAY["decision_days"].template},
+                "renewal_type": RENEWAL_TYPE,
+                "renewal_note": RENEWAL_NOTE}
+
+
+def range_text(low: float | int | None, high: float | int, unit: str, *, prefix: str = "") -> str:
+    """"3.3%～4.8%", "10～300 万元", "最高 300 万元" (no lower limit: empty or 0), "3.5%" (one value).
+
+    The finder's JavaScript (``assets/products.js``, ``rangeText``) implements the same rule
+    from ``browser_formats``; a browser test compares the two on every product.
+    """
+    high_text = format_number(high)
+    if not low:
+        return f"{prefix} {with_unit(high_text, unit)}" if prefix else with_unit(high_text, unit)
+    low_text = format_number(low)
+    if low_text == high_text:
+        return with_unit(high_text, unit)
+    if unit in SPACED_UNITS:
+        return f"{low_text}～{high_text} {unit}"
+    return f"{low_text}{unit}～{high_text}{unit}"

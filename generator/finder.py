@@ -1,0 +1,112 @@
+"""The product finder's data: one compact, columnar index of every published product.
+
+The finder at ``products/`` (``assets/products.js``) filters, counts, sorts and renders cards in
+the browser from this file alone; a text query goes to Pagefind, whose page ids are mapped to
+products by ``search_map``. Measured choice (README "Product finder"): at 5,000 products the
+index is far smaller than the HTML of every card, and exact range filters (amount, term) and
+counts per facet value with OR inside a group are simple loops over columns, where Pagefind's
+string filters would need buckets and one search per active group.
+
+Columns rather than one object per product: the same keys 5,000 times would be most of the file,
+and runs of similar numbers compress better. List fields are bit masks over the schema's
+vocabulary; the vocabulary and the registry's wording travel in the same file, so the browser
+never hard-codes a value the office might change.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from generator.fields import format_number
+from generator.models import ProductRecord
+from generator.pages import LIST_PAGE_SIZE as PAGE_SIZE, SiteModel
+
+FINDER_DATA = "assets/data/finder.json"
+SEARCH_MAP = "assets/data/finder-search.json"
+PRODUCT_URL = "products/{id}/"
+
+# Facet key (URL parameter) -> product field. The URL keys are part of the finder's public
+# interface (shared links), so they are short, stable English words.
+LIST_FACETS = {"guarantee": "guarantee_methods", "customer": "target_customers", "program": "programs"}
+
+
+def _mask(values: tuple[str, ...], vocab: tuple[str, ...]) -> int:
+    return sum(1 << vocab.index(v) for v in values if v in vocab)
+
+
+def _number(value: float | int | None) -> float | int | None:
+    """JSON numbers without float noise (4.35, not 4.3500000001)."""
+    if value is None:
+        return None
+    text = format_number(value)
+    return int(text) if "." not in text else float(text)
+
+
+def finder_index(model: SiteModel, queries: dict | None = None) -> dict:
+    products = model.products
+    bank_order = [b.bank_id for b in model.banks]
+    vocab = {"type": model.vocab.get("product_type", ()),
+             **{key: model.vocab.get(name, ()) for key, name in LIST_FACETS.items()}}
+    columns: dict[str, list] = {
+        "id": [p.product_id for p in products],
+        "name": [p.name for p in products],
+        "bank": [bank_order.index(p.bank_id) for p in products],
+        "type": [vocab["type"].index(p.product_type) for p in products],
+        **{key: [_mask(getattr(p, name), vocab[key]) for p in products] for key, name in LIST_FACETS.items()},
+        "amin": [_number(p.amount_min_wan) for p in products],
+        "amax": [_number(p.amount_max_wan) for p in products],
+        "tmin": [p.term_min_months for p in products],
+        "tmax": [p.term_max_months for p in products],
+        "rmin": [_number(p.rate_min) for p in products],
+        "rmax": [_number(p.rate_max) for p in products],
+        "days": [p.decision_days for p in products],
+        "online": [int(p.online_application) for p in products],
+        "renewal": [int(p.renewal_without_repayment) for p in products],
+        "updated": [_day_number(p) for p in products],
+    }
+    return {
+        "version": 1,
+        "count": len(products),
+        "sample_data": model.settings.sample_data,
+        "product_url": PRODUCT_URL,
+        "page_size": PAGE_SIZE,
+        "banks": [{"id": b.bank_id, "name": b.short_name or b.name} for b in model.banks],
+        "vocab": {k: list(v) for k, v in vocab.items()},
+        "labels": {key: model.fields.label(name) for key, name in
+                   (("type", "product_type"), *LIST_FACETS.items(),
+                    ("online", "online_application"), ("renewal", "renewal_without_repayment"), ("bank", "bank"),
+                    ("amount", "amount"), ("term", "term"), ("rate", "rate"),
+                    ("days", "decision_days"))},
+        "formats": model.fields.browser_formats(),
+        "office_phone": model.office_phone,
+        "queries": queries or {},
+        "products": columns,
+    }
+
+
+def _day_number(product: ProductRecord) -> int:
+    """20261101: sorts like the date, and is shorter in JSON than an ISO string."""
+    d = product.updated
+    return d.year * 10000 + d.month * 100 + d.day
+
+
+def write_finder_index(docs_dir: Path, model: SiteModel, queries: dict | None = None) -> Path:
+    target = docs_dir / FINDER_DATA
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(finder_index(model, queries), ensure_ascii=False, separators=(",", ":")),
+                      encoding="utf-8")
+    return target
+
+
+def write_search_map(site_dir: Path, model: SiteModel, page_hashes: dict[str, str]) -> Path:
+    """Pagefind page id of every product, in index order ("" when a page was not indexed).
+
+    Written after Pagefind ran, because the ids are Pagefind's. One string of fixed-width ids
+    would save a few bytes; a list keeps the format obvious.
+    """
+    ids = [page_hashes.get(PRODUCT_URL.format(id=p.product_id), "") for p in model.products]
+    target = site_dir / SEARCH_MAP
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps({"count": len(ids), "ids": ids}, separators=(",", ":")), encoding="utf-8")
+    return target
