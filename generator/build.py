@@ -7,13 +7,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import checks, csp, exports, feeds, pages, publish, search, site, site_info
+from generator import checks, csp, exports, feeds, finder, pages, publish, search, site, site_info
 from generator.catalog import load_catalog
 from generator.changes import ChangeReport, compare_sites
 from generator.config import PortalSettings, ProjectPaths, load_settings
 from generator.content import load_content
 from generator.issues import IssueList
 from generator.models import Catalog, SiteContent
+from generator.queries import QueryRules, load_queries
 
 
 @dataclass
@@ -33,6 +34,7 @@ class LoadedInput:
     catalog: Catalog
     content: SiteContent
     issues: IssueList
+    queries: QueryRules = field(default_factory=QueryRules)   # content/queries.yml + bank names
 
 
 def load_input(paths: ProjectPaths, *, today: dt.date | None = None) -> LoadedInput:
@@ -40,8 +42,9 @@ def load_input(paths: ProjectPaths, *, today: dt.date | None = None) -> LoadedIn
     settings = load_settings(paths.mkdocs_yml)
     issues = IssueList()
     catalog = load_catalog(paths, settings, issues, today=today)
+    queries = load_queries(paths.content, catalog.banks, catalog.schema)   # broken file: ConfigError
     content = load_content(paths.content, catalog, issues, display_root=paths.root)
-    return LoadedInput(settings, catalog, content, issues)
+    return LoadedInput(settings, catalog, content, issues, queries)
 
 
 def build_portal(paths: ProjectPaths, *, today: dt.date | None = None) -> BuildResult:
@@ -56,12 +59,13 @@ def build_portal(paths: ProjectPaths, *, today: dt.date | None = None) -> BuildR
     if not loaded.issues.valid:
         return result
     model = pages.make_model(loaded.catalog, loaded.content, loaded.settings, schema.titles, today,
-                             schema.vocab)
+                             schema.vocab, office_phone=info.footer.contact_phone)
     with publish.staging_area(paths.out) as stage:
         docs_dir, site_dir = stage / "docs", stage / "site"
         docs_dir.mkdir()
         written = pages.PageWriter(docs_dir, paths.templates, model).write_all()
         site.copy_assets(paths, docs_dir)
+        finder.write_finder_index(docs_dir, model, loaded.queries.to_browser())
         exports.write_downloads(docs_dir, model.products, loaded.catalog.banks, schema,
                                 sample_data=loaded.settings.sample_data, generated=today)
         banner = None
@@ -71,7 +75,9 @@ def build_portal(paths: ProjectPaths, *, today: dt.date | None = None) -> BuildR
         site.build_site(paths, docs_dir, site_dir, {"banner": banner, "footer": info.footer.as_dict()})
         feeds.write_feeds_and_sitemap(site_dir, model, written, info.base_url)
         csp.apply_policy(site_dir)
-        search.index_site(site_dir)
+        search.index_site(site_dir, paths.root)
+        # The finder maps Pagefind's result ids to products; the ids exist only now.
+        finder.write_search_map(site_dir, model, search.page_hashes(site_dir))
         content_pages = {doc.url: f"{paths.content.name}/{doc.source}" for doc in loaded.content.all()}
         result.problems = checks.check_site(site_dir) + checks.check_content_links(site_dir, content_pages)
         if result.problems:

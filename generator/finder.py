@@ -77,7 +77,7 @@ def finder_index(model: SiteModel, queries: dict | None = None) -> dict:
                    (("type", "product_type"), *LIST_FACETS.items(),
                     ("online", "online_application"), ("renewal", "renewal_without_repayment"), ("bank", "bank"),
                     ("amount", "amount"), ("term", "term"), ("rate", "rate"),
-                    ("days", "decision_days"))},
+                    ("days", "decision_days"))} | {"amount": "需要的金额", "term": "需要的期限"},
         "formats": model.fields.browser_formats(),
         "office_phone": model.office_phone,
         "queries": queries or {},

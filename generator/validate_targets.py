@@ -10,6 +10,7 @@ from generator.config import PortalSettings, ProjectPaths, load_settings
 from generator.content import KINDS, load_content, load_document
 from generator.issues import IssueList
 from generator.models import ProductRecord
+from generator.queries import load_queries
 from generator.registry import load_registry
 from generator.schema import CanonicalSchema, load_schema
 from generator.validate import ProductIds
@@ -25,6 +26,7 @@ def validate_targets(paths: ProjectPaths, targets: list[Path], *, today: dt.date
     issues = IssueList()
     if not targets:
         catalog = load_catalog(paths, settings, issues, today=today)
+        load_queries(paths.content, catalog.banks, catalog.schema)   # a broken queries.yml: exit 2
         load_content(paths.content, catalog, issues, display_root=paths.root)
         return issues, titles
 

@@ -79,8 +79,12 @@ def test_every_bank_page_lists_its_products(demo_site, demo_input):
 
 
 def test_lists_policy_cases_notice_and_home_exist(demo_site, demo_input):
-    listing = html_text(demo_site / "products" / "index.html")
-    assert listing.count('class="portal-card"') == len(demo_input.catalog.products)
+    # Without JavaScript the list is paginated: together the pages link every published product once.
+    listed = []
+    for page in [demo_site / "products" / "index.html", *sorted((demo_site / "products" / "page").glob("*/index.html"))]:
+        listed += re.findall(r'<li class="portal-card" data-product-id="([^"]+)"', html_text(page))
+    published = [p.product_id for p in demo_input.catalog.products if is_published(p, dt.date.today())]
+    assert sorted(listed) == sorted(published) and len(listed) == len(set(listed))
     policy = html_text(demo_site / "policies" / "tongqu-fuban-2024-23" / "index.html")
     assert "通区府办发〔2024〕23号" in policy and "30" in policy and "1%" in policy
     notice = html_text(demo_site / "notices" / "illegal-intermediaries" / "index.html")

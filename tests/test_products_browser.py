@@ -1,88 +1,368 @@
-"""The product finder (filters on the list) and side-by-side comparison, in Chromium."""
+"""The product finder at products/ in Chromium, checked against values computed here in Python.
+
+Expected results, counts and orders are computed independently from the built site's
+``downloads/products.json`` (the published catalogue), never read back from the finder.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
+import json
+import re
+from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from generator.build import load_input
-from generator.config import project_paths
-from generator.validate import is_published
-from tests.conftest import ROOT
-
 pytestmark = pytest.mark.browser
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+NO_COLLATERAL = {"信用", "保证", "政府性融资担保"}
 
 
 @pytest.fixture(scope="module")
-def published():
-    loaded = load_input(project_paths(ROOT))
-    today = dt.date.today()
-    return [p for p in loaded.catalog.products if is_published(p, today)]
+def catalogue(demo_site) -> list[dict]:
+    return json.loads((demo_site / "downloads" / "products.json").read_text(encoding="utf-8"))["products"]
 
 
-def visible_ids(page: Page) -> set[str]:
-    return set(page.locator(".portal-card:visible").evaluate_all(
-        "els => els.map(e => e.dataset.productId)"))
+@pytest.fixture(scope="module")
+def banks(demo_site) -> dict[str, str]:
+    index = json.loads((demo_site / "assets" / "data" / "finder.json").read_text(encoding="utf-8"))
+    return {b["id"]: b["name"] for b in index["banks"]}
 
 
-def test_filters_show_exactly_the_matching_products(page: Page, site_url: str, published):
+# ---- the finder's rules, written out independently ----
+
+def covers(p: dict, amount: float | None = None, term: int | None = None) -> bool:
+    if amount is not None and not ((p["amount_min_wan"] or 0) <= amount <= p["amount_max_wan"]):
+        return False
+    return term is None or (p["term_min_months"] or 1) <= term <= p["term_max_months"]
+
+
+GROUP_TEST = {
+    "guarantee": lambda p, vs: bool(set(p["guarantee_methods"]) & vs),
+    "customer": lambda p, vs: bool(set(p["target_customers"]) & vs),
+    "program": lambda p, vs: bool(set(p["programs"]) & vs),
+    "type": lambda p, vs: p["product_type"] in vs,
+    "bank": lambda p, vs: p["bank_id"] in vs,
+}
+
+
+def matches(p: dict, state: dict, skip: str | None = None) -> bool:
+    for key, values in state.items():
+        if key == skip:
+            continue
+        if key in GROUP_TEST and not GROUP_TEST[key](p, set(values)):
+            return False
+        if key == "amount" and not covers(p, amount=values):
+            return False
+        if key == "term" and not covers(p, term=values):
+            return False
+        if key == "online" and not p["online_application"]:
+            return False
+    return True
+
+
+def rate_order(products: list[dict]) -> list[str]:
+    index = {p["product_id"]: i for i, p in enumerate(products)}
+    return [p["product_id"] for p in sorted(
+        products, key=lambda p: (p["product_type"] == "续贷", p["rate_min"], p["rate_max"], index[p["product_id"]]))]
+
+
+# ---- page helpers ----
+
+def open_finder(page: Page, site_url: str, query: str = "") -> None:
+    page.goto(site_url + "products/" + query)
+    expect(page.locator("#finder[data-finder-renders]")).to_have_count(1)
+
+
+def wait_render(page: Page, before: str | None) -> None:
+    expect(page.locator("#finder")).not_to_have_attribute("data-finder-renders", before or "")
+
+
+def renders(page: Page) -> str | None:
+    return page.locator("#finder").get_attribute("data-finder-renders")
+
+
+def result_ids(page: Page) -> list[str]:
+    """Every result in ranking order ("显示更多" until all are shown)."""
+    more = page.locator("#finder-more")
+    while more.is_visible():
+        count = page.locator("[data-product-results] > li").count()
+        more.click()
+        expect(page.locator("[data-product-results] > li")).not_to_have_count(count)
+    return page.locator("[data-product-results] > li").evaluate_all("els => els.map(e => e.dataset.productId)")
+
+
+def result_links(page: Page) -> list[str]:
+    return page.locator("[data-product-results] > li h3 a").evaluate_all(
+        "els => els.map(e => new URL(e.href).pathname)")
+
+
+def check(page: Page, name: str, value: str) -> None:
+    before = renders(page)
+    page.locator(f'#finder-panel input[name="{name}"][value="{value}"]').check()
+    wait_render(page, before)
+
+
+def shown_count(page: Page, name: str, value: str) -> int:
+    text = page.locator(f'#finder-panel input[name="{name}"][value="{value}"] ~ .portal-facet__count').inner_text()
+    return int(re.fullmatch(r"\((\d+)\)", text).group(1))
+
+
+# ---- facets ----
+
+def test_or_within_a_group_and_across_groups_with_counts(page: Page, site_url: str, catalogue):
+    page.set_viewport_size(DESKTOP)
+    open_finder(page, site_url)
+    assert len(result_ids(page)) == len(catalogue)
+
+    state: dict = {}
+    for name, value in (("guarantee", "信用"), ("guarantee", "保证"), ("customer", "个体工商户")):
+        check(page, name, value)
+        state.setdefault(name, []).append(value)
+        expected = [p["product_id"] for p in catalogue if matches(p, state)]
+        assert result_ids(page) == expected, state
+        expect(page.locator("#finder-status")).to_contain_text(f"找到 {len(expected)} 款产品")
+        # Beside every value: the products it gives together with every *other* group.
+        for group, field in (("guarantee", "guarantee_methods"), ("customer", "target_customers"),
+                             ("type", "product_type"), ("program", "programs"), ("bank", "bank_id")):
+            for box in page.locator(f'#finder-panel input[name="{group}"]').all():
+                value_ = box.get_attribute("value")
+                want = sum(1 for p in catalogue if matches(p, state, skip=group)
+                           and (value_ in p[field] if isinstance(p[field], list) else p[field] == value_))
+                assert shown_count(page, group, value_) == want, (group, value_, state)
+    # The OR really widened the set and the AND narrowed it.
+    only_credit = {p["product_id"] for p in catalogue if "信用" in p["guarantee_methods"]}
+    either = {p["product_id"] for p in catalogue if {"信用", "保证"} & set(p["guarantee_methods"])}
+    assert only_credit < either
+    assert set(result_ids(page)) < either
+
+
+def test_amount_and_term_keep_products_whose_range_covers_them(page: Page, site_url: str, catalogue):
+    page.set_viewport_size(DESKTOP)
+    open_finder(page, site_url, "?amount=50&term=36")
+    expected = [p["product_id"] for p in catalogue if covers(p, amount=50, term=36)]
+    assert 0 < len(expected) < len(catalogue)
+    assert result_ids(page) == expected
+    expect(page.locator("#finder-amount")).to_have_value("50")
+    expect(page.locator("#finder-chips")).to_contain_text("50 万元")
+
+
+def test_sort_by_rate_puts_renewal_products_after_new_loans_and_says_so(page: Page, site_url: str, catalogue):
+    page.set_viewport_size(DESKTOP)
+    open_finder(page, site_url, "?customer=个体工商户&amount=50")
+    before = renders(page)
+    page.locator("#finder-sort").select_option("rate")
+    wait_render(page, before)
+    subset = [p for p in catalogue if matches(p, {"customer": ["个体工商户"], "amount": 50})]
+    assert result_ids(page) == rate_order(subset)
+    if any(p["product_type"] == "续贷" for p in subset):
+        expect(page.locator("#finder-sort-note")).to_contain_text("续贷")
+    # Upper bound, and the other sorts, each checked against Python.
+    for sort, key in (("rate-max", lambda p: (p["product_type"] == "续贷", p["rate_max"], p["rate_min"])),
+                      ("amount", lambda p: -p["amount_max_wan"]), ("days", lambda p: p["decision_days"]),
+                      ("updated", lambda p: tuple(-int(x) for x in p["updated"].split("-")))):
+        before = renders(page)
+        page.locator("#finder-sort").select_option(sort)
+        wait_render(page, before)
+        order = {p["product_id"]: i for i, p in enumerate(subset)}
+        expected = [p["product_id"] for p in sorted(subset, key=lambda p: (key(p), order[p["product_id"]]))]
+        assert result_ids(page) == expected, sort
+
+
+def test_result_links_are_products_in_ranking_order(page: Page, site_url: str, catalogue):
+    page.set_viewport_size(DESKTOP)
+    open_finder(page, site_url, "?sort=amount")
+    ids = result_ids(page)
+    assert result_links(page) == [f"/products/{pid}/" for pid in ids]
+
+
+def test_state_lives_in_the_url_and_back_steps_back(page: Page, site_url: str, catalogue):
+    page.set_viewport_size(DESKTOP)
+    open_finder(page, site_url)
+    check(page, "guarantee", "抵押")
+    first = result_ids(page)
+    assert "guarantee=" in page.url
+    check(page, "bank", "icbc")
+    assert "bank=icbc" in page.url and "guarantee=" in page.url
+    second = result_ids(page)
+    assert second == [p["product_id"] for p in catalogue if matches(p, {"guarantee": ["抵押"], "bank": ["icbc"]})]
+    before = renders(page)
+    page.go_back()
+    wait_render(page, before)
+    assert result_ids(page) == first
+    expect(page.locator('#finder-panel input[name="bank"][value="icbc"]')).not_to_be_checked()
+    expect(page.locator('#finder-panel input[name="guarantee"][value="抵押"]')).to_be_checked()
+    # The URL alone reproduces the list (a shared link).
+    shared = page.url
+    other = page.context.new_page()
+    other.set_viewport_size(DESKTOP)
+    other.goto(shared)
+    expect(other.locator("#finder[data-finder-renders]")).to_have_count(1)
+    assert result_ids(other) == first
+    other.close()
+
+
+def test_chips_remove_a_condition(page: Page, site_url: str, catalogue):
+    page.set_viewport_size(PHONE)
+    open_finder(page, site_url, "?guarantee=质押&online=1")
+    chips = page.locator("#finder-chips button.portal-chip")
+    expect(chips.filter(has_text="担保方式")).to_have_count(1)
+    before = renders(page)
+    chips.filter(has_text="担保方式").click()
+    wait_render(page, before)
+    assert "guarantee" not in page.url
+    assert result_ids(page) == [p["product_id"] for p in catalogue if p["online_application"]]
+
+
+def test_empty_state_names_the_blocking_condition_and_relaxes_it(page: Page, site_url: str, catalogue):
+    page.set_viewport_size(PHONE)
+    big = max(p["amount_max_wan"] for p in catalogue) + 1
+    open_finder(page, site_url, f"?online=1&amount={big:g}")
+    empty = page.locator("#finder-empty")
+    expect(empty).to_be_visible()
+    expect(page.locator("[data-product-results] > li")).to_have_count(0)
+    relax = page.locator("#finder-relax button").filter(has_text="需要的金额")
+    online = [p for p in catalogue if p["online_application"]]
+    expect(relax).to_contain_text(f"可看到 {len(online)} 款")
+    expect(empty).to_contain_text("合作银行")
+    before = renders(page)
+    relax.click()
+    wait_render(page, before)
+    assert result_ids(page) == [p["product_id"] for p in online]
+
+
+# ---- plain-language queries (content/queries.yml) ----
+
+def search_for(page: Page, text: str) -> None:
+    before = renders(page)
+    page.locator("#finder-q").fill(text)
+    page.locator("#finder-q").press("Enter")
+    wait_render(page, before)
+
+
+def test_plain_language_becomes_removable_conditions(page: Page, site_url: str, catalogue, banks):
+    page.set_viewport_size(PHONE)
+    open_finder(page, site_url)
+    search_for(page, "不要抵押")
+    expected = [p["product_id"] for p in catalogue if NO_COLLATERAL & set(p["guarantee_methods"])]
+    assert result_ids(page) == expected
+    expect(page.locator("#finder-understood")).to_contain_text("不要抵押")
+    chip = page.locator("#finder-chips button").filter(has_text="担保方式")
+    expect(chip).to_have_count(1)
+    before = renders(page)
+    chip.click()
+    wait_render(page, before)
+    assert len(result_ids(page)) == len(catalogue)
+
+    search_for(page, "个体户")
+    assert result_ids(page) == [p["product_id"] for p in catalogue if "个体工商户" in p["target_customers"]]
+
     page.goto(site_url + "products/")
-    expect(page.locator("#filter-status")).to_have_text(f"共 {len(published)} 款产品")
-    page.get_by_label("企业类型").select_option("家庭农场")
-    expected = {p.product_id for p in published if "家庭农场" in p.target_customers}
-    assert 0 < len(expected) < len(published)
-    assert visible_ids(page) == expected
-    expect(page.locator("#filter-status")).to_contain_text(f"符合条件的产品 {len(expected)} 款")
-
-    page.get_by_label("担保方式").select_option("信用")
-    expected = {p.product_id for p in published if "家庭农场" in p.target_customers and "信用" in p.guarantee_methods}
-    assert visible_ids(page) == expected
-
-    page.get_by_role("button", name="清除条件").click()
-    page.get_by_label("需要的金额（万元）").fill("2000")
-    expected = {p.product_id for p in published
-                if p.amount_max_wan >= 2000 and (p.amount_min_wan or 0) <= 2000}
-    assert visible_ids(page) == expected
-    page.get_by_label("只看可线上申请").check()
-    expected = {pid for pid in expected if next(p for p in published if p.product_id == pid).online_application}
-    assert visible_ids(page) == expected
-    if not expected:
-        expect(page.locator("#filter-empty")).to_be_visible()
+    search_for(page, "农户")
+    farm = [p["product_id"] for p in catalogue if {"家庭农场", "农民专业合作社"} & set(p["target_customers"])]
+    assert farm and result_ids(page) == farm
 
 
-def test_filter_conditions_survive_reload_and_sort_by_rate(page: Page, site_url: str, published):
+def test_bank_nicknames_and_names_select_banks_not_words(page: Page, site_url: str, catalogue, banks):
+    page.set_viewport_size(DESKTOP)
+    rural = {bid for bid, name in banks.items() if "农商" in name}
+    assert len(rural) >= 2
+    open_finder(page, site_url, "?q=" + quote("农商行"))
+    assert set(result_ids(page)) == {p["product_id"] for p in catalogue if p["bank_id"] in rural}
+
+    open_finder(page, site_url, "?q=" + quote("工商银行"))
+    ids = result_ids(page)
+    assert ids == [p["product_id"] for p in catalogue if p["bank_id"] == "icbc"]   # 个体工商户 ≠ 工商银行
+
+
+def test_cheapest_query_sorts_by_rate(page: Page, site_url: str, catalogue):
+    page.set_viewport_size(DESKTOP)
+    open_finder(page, site_url, "?q=" + quote("利率最低"))
+    expect(page.locator("#finder-sort")).to_have_value("rate")
+    assert result_ids(page) == rate_order(catalogue)
+
+
+def test_text_query_finds_words_inside_product_texts(page: Page, site_url: str, catalogue):
+    page.set_viewport_size(PHONE)
+    open_finder(page, site_url, "?q=" + quote("应收账款"))
+    ids = set(result_ids(page))
+    assert "tfbank-yingshou-zhiya-dai" in ids
+    with_word = {p["product_id"] for p in catalogue if "应收账款" in p["name"] + p["summary"] + p["eligibility"]}
+    assert with_word <= ids
+
+
+# ---- cards, phone layout, no JavaScript ----
+
+def test_cards_show_the_registry_wording(page: Page, site_url: str, catalogue, banks):
+    page.set_viewport_size(DESKTOP)
+    open_finder(page, site_url)
+    result_ids(page)
+    for p in catalogue:
+        card = page.locator(f'[data-product-results] > li[data-product-id="{p["product_id"]}"]')
+        expect(card.locator(".portal-rate-value")).to_have_text(p["display"]["rate"])
+        facts = card.locator(".portal-card__facts").inner_text()
+        assert p["display"]["amount"] in facts and p["display"]["term"] in facts, facts
+        assert p["display"]["decision_days"] in facts
+        assert sorted(card.locator(".portal-tag").all_inner_texts()) == sorted(p["guarantee_methods"])
+        assert card.locator(".portal-card__bank").inner_text().startswith(banks[p["bank_id"]])
+
+
+@pytest.mark.parametrize("elder", [False, True], ids=["normal", "elder"])
+def test_first_results_on_the_first_phone_screen(page: Page, site_url: str, elder: bool):
+    page.set_viewport_size(PHONE)
+    if elder:
+        page.add_init_script("localStorage.setItem('portal-elder-mode', 'on')")
+    open_finder(page, site_url, "?guarantee=信用")
+    first = page.locator("[data-product-results] > li").first
+    box = first.bounding_box()
+    assert box is not None and box["y"] < PHONE["height"], box
+    expect(page.locator("#finder-panel")).to_be_hidden()
+    expect(page.locator("#finder-toggle")).to_have_text(re.compile(r"筛选\s*\(1\)"))
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"page overflows: {width}px"
+
+
+def test_without_javascript_every_product_is_listed_in_pages(browser, site_url: str, catalogue):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    seen: list[str] = []
     page.goto(site_url + "products/")
-    page.get_by_label("对接机制").select_option("乡村振兴贷")
-    page.get_by_label("排序").select_option("rate")
-    page.reload()
-    expect(page.get_by_label("对接机制")).to_have_value("乡村振兴贷")
-    expected = sorted((p for p in published if "乡村振兴贷" in p.programs), key=lambda p: p.rate_min)
-    rates = page.locator(".portal-card:visible").evaluate_all("els => els.map(e => parseFloat(e.dataset.rateMin))")
-    assert rates == sorted(rates) and len(rates) == len(expected)
+    pages = page.locator("#finder-pager a").count() + 1
+    for n in range(1, pages + 1):
+        page.goto(site_url + ("products/" if n == 1 else f"products/page/{n}/"))
+        seen += page.locator("[data-product-results] > li").evaluate_all("els => els.map(e => e.dataset.productId)")
+    assert seen == [p["product_id"] for p in catalogue]
+    context.close()
 
 
-def test_compare_two_products_side_by_side(page: Page, site_url: str, published):
-    first, second = published[0], published[5]
-    page.goto(site_url + "products/")
-    page.locator(f'.portal-compare-toggle[value="{first.product_id}"]').check()
-    page.locator(f'.portal-compare-toggle[value="{second.product_id}"]').check()
+# ---- compare ----
+
+def test_compare_two_products_side_by_side(page: Page, site_url: str, catalogue):
+    first, second = catalogue[0], catalogue[5]
+    page.set_viewport_size(DESKTOP)
+    open_finder(page, site_url)
+    result_ids(page)
+    page.locator(f'.portal-compare-toggle[value="{first["product_id"]}"]').check()
+    page.locator(f'.portal-compare-toggle[value="{second["product_id"]}"]').check()
     expect(page.locator("#compare-count")).to_have_text("2")
     page.get_by_role("link", name="对比所选产品").click()
     table = page.locator("table.portal-compare")
     expect(table).to_be_visible()
-    headers = table.locator("thead th").all_inner_texts()
-    assert headers[1:] == [first.name, second.name]
-    rate_row = table.locator("tbody tr").first
-    expect(rate_row.locator("th")).to_have_text("年化利率")
-    low = f"{first.rate_min:g}%"
-    expect(rate_row.locator("td").first).to_contain_text(low)
+    assert table.locator("thead th").all_inner_texts()[1:] == [first["name"], second["name"]]
+    for row in table.locator("tbody tr").all():
+        key = row.get_attribute("data-row")
+        assert row.locator("td").all_inner_texts() == [first["display"][key], second["display"][key]], key
 
 
-def test_at_most_four_products_can_be_compared(page: Page, site_url: str, published):
-    page.goto(site_url + "products/")
+def test_at_most_four_products_can_be_compared_and_the_fifth_says_why(page: Page, site_url: str):
+    page.set_viewport_size(DESKTOP)
+    open_finder(page, site_url)
     toggles = page.locator(".portal-compare-toggle")
     for i in range(4):
         toggles.nth(i).check()
     expect(toggles.nth(4)).to_be_disabled()
+    expect(page.locator(".portal-card__compare").nth(4)).to_contain_text("已选满 4 款")
+    toggles.nth(0).uncheck()
+    expect(toggles.nth(4)).to_be_enabled()

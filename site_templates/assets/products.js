@@ -110,6 +110,7 @@
     this.search = { text: "", ranks: null, failed: false };   // ranks: product index -> rank
     this.lastChanged = null;
     this.interpreted = [];
+    this.renders = 0;
     var vocab = index.vocab;
     this.bankIndex = {};
     index.banks.forEach(function (b, i) { this.bankIndex[b.id] = i; }, this);
@@ -478,7 +479,7 @@
     if (results.length === 0) this.renderEmpty(computed.relax);
     var status;
     if (this.groupActive("q") || GROUPS.some(function (k) { return self.groupActive(k); })) {
-      status = "找到 " + results.length + " 款符合条件的产品（共 " + this.n + " 款）";
+      status = "找到 " + results.length + " 款产品（共 " + this.n + " 款）";
     } else {
       status = "共 " + this.n + " 款产品";
     }
@@ -495,6 +496,10 @@
     this.sortNote.hidden = !renewalShown;
     this.sortNote.textContent = renewalShown ?
       "续贷产品只适用于贷款即将到期、需要续期的企业，按利率排序时排在新增贷款产品之后。" : "";
+    // For tests and bench/finder_bench.py: the results on screen match the URL's state.
+    this.renders += 1;
+    this.root.setAttribute("data-finder-renders", String(this.renders));
+    if (window.performance && performance.mark) performance.mark("finder-results-" + this.renders);
   };
 
   // Apply the state: search if needed, render, and record it in the address bar.

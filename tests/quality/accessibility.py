@@ -34,6 +34,8 @@ def wait_until_settled(page: Page, path: str) -> None:
         page.locator(".pagefind-ui__result-link").first.wait_for(timeout=15000)
     if path.startswith("compare/?ids="):
         page.locator("table.portal-compare").wait_for(timeout=15000)
+    if path.startswith("products/"):
+        page.locator("#finder[data-finder-renders]").wait_for(timeout=15000)
 
 
 def set_elder_mode(page: Page, on: bool) -> None:

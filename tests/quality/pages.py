@@ -64,5 +64,8 @@ def representatives(site_dir: Path) -> dict[str, str]:
         # The comparison table is built in the browser; audit it filled, not only its empty state.
         kinds["compare-table"] = f"compare/?ids={products[0]},{products[1]}"
         kinds["product-list-filtered"] = "products/?customer=" + quote("家庭农场") + "&sort=rate"
+        # Plain-language query (chips, the interpretation note) and the empty state's suggestions.
+        kinds["product-list-query"] = "products/?q=" + quote("不要抵押 个体户")
+        kinds["product-list-empty"] = "products/?online=1&amount=99999999"
     return {kind: path for kind, path in kinds.items()
             if path is not None and (site_dir / path.split("?")[0] / "index.html").is_file()}
