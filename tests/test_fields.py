@@ -1,0 +1,110 @@
+"""One declaration per field: the product page, the finder's card, the compare row and the
+downloads show the same thing for every field, for a product with every optional field empty
+and for one with every field filled (built from real bank files, checked in Chromium)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from generator.build import load_input
+from generator.config import project_paths
+from generator.exports import cell_value
+from generator.fields import FieldRegistry, range_text
+from generator.schema import load_schema
+from tests.conftest import ROOT, SiteServer, copy_project, run_portal
+
+TODAY = dt.date.today().isoformat()
+EMPTY = {  # every optional field left blank
+    "product_id": "abc-test-empty", "bank_id": "abc", "name": "测试空白产品", "summary": "只填必填项的产品。",
+    "product_type": "流动资金贷款", "guarantee_methods": "信用", "target_customers": "小型企业",
+    "amount_max_wan": "100", "term_max_months": "12", "rate_min": "3.5", "rate_max": "3.5",
+    "repayment_methods": "等额本息", "online_application": "否", "renewal_without_repayment": "否",
+    "decision_days": "7", "eligibility": "合规经营。", "materials": "营业执照。", "contact_phone": "95599",
+    "valid_from": "2026-01-05", "updated": TODAY, "status": "在售",
+}
+FILLED = {  # every field filled, a minimum of 0 and a government guarantee fee
+    **EMPTY, "product_id": "abc-test-filled", "name": "测试全填产品", "guarantee_methods": "保证、政府性融资担保",
+    "target_customers": "个体工商户、家庭农场", "industries": "制造业、批发和零售业", "amount_min_wan": "0",
+    "term_min_months": "3", "rate_min": "3.45", "rate_max": "4.8", "rate_note": "LPR+50BP，单利",
+    "guarantee_fee_rate": "0.8", "fees": "无", "repayment_methods": "按月付息到期还本、随借随还",
+    "online_application": "是", "renewal_without_repayment": "是", "programs": "园保贷、信易贷",
+    "process": "1. 申请\n2. 审批", "contact_name": "王经理", "branch_address": "通川区某路 1 号",
+    "apply_url": "https://www.abchina.com/apply", "valid_until": "2099-12-31",
+}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    project = copy_project(tmp_path_factory.mktemp("fields"))
+    data = project / "catalog" / "banks" / "abc" / "products.csv"
+    rows = list(csv.DictReader(io.StringIO(data.read_text(encoding="utf-8"))))
+    header = list(rows[0].keys())
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows + [{k: row.get(k, "") for k in header} for row in (EMPTY, FILLED)])
+    data.write_text(buffer.getvalue(), encoding="utf-8")
+    out = project / "site"
+    run_portal("build", "--out", str(out), cwd=project, check=True)
+    loaded = load_input(project_paths(project))
+    products = {p.product_id: p for p in loaded.catalog.products}
+    server = SiteServer(out)
+    yield out, server.url, FieldRegistry(loaded.catalog.schema), products
+    server.stop()
+
+
+def test_registry_wording_for_empty_and_zero_values():
+    registry = FieldRegistry(load_schema(ROOT / "catalog" / "schema" / "products.schema.json"))
+    view = registry.fields
+    assert view["amount_min_wan"].text(None) == view["amount_min_wan"].text(0) == "不限"
+    assert view["guarantee_fee_rate"].text(0.8) == "0.8%（年化）"
+    assert view["guarantee_fee_rate"].text(None) == "不涉及"
+    assert view["online_application"].text(True) == "是" and view["online_application"].text(False) == "否"
+    assert view["decision_days"].text(3) == "3 天内"
+    assert view["valid_until"].text(None) == "长期"
+    assert range_text(0, 300, "万元", prefix="最高") == range_text(None, 300, "万元", prefix="最高") == "最高 300 万元"
+    assert range_text(3.5, 3.5, "%") == "3.5%" and range_text(3.45, 4.8, "%") == "3.45%～4.8%"
+    # Labels come from the schema titles, without the unit the value already carries.
+    assert registry.label("amount_max_wan") == "最高额度" and registry.label("rate") == "年化利率"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("product_id", ["abc-test-empty", "abc-test-filled"])
+def test_page_card_compare_and_download_agree_on_every_field(page: Page, built, product_id: str):
+    out, url, registry, products = built
+    product = products[product_id]
+    expected = registry.display_block(product, "农业银行")
+
+    # Product page: every field of the table.
+    page.goto(f"{url}products/{product_id}/")
+    for name in registry.page_table:
+        expect(page.locator(f'td[data-field="{name}"]')).to_have_text(expected[name])
+    expect(page.locator(".portal-rate__value")).to_have_text(expected["rate"])
+
+    # The finder's card (rendered in the browser from the compact index).
+    page.goto(f"{url}products/?bank=abc")
+    card = page.locator(f'[data-product-results] > li[data-product-id="{product_id}"]')
+    expect(card.locator(".portal-rate-value")).to_have_text(expected["rate"])
+    facts = card.locator(".portal-card__facts")
+    for key in ("amount", "term", "decision_days"):
+        expect(facts).to_contain_text(expected[key])
+
+    # The compare page: every row.
+    page.goto(f"{url}compare/?ids={product_id}")
+    for key, _label in registry.compare_rows():
+        expect(page.locator(f'tr[data-row="{key}"] td')).to_have_text(expected[key])
+
+    # Downloads: the CSV and JSON carry the value itself; its wording is the same declaration's.
+    rows = list(csv.reader(io.StringIO((out / "downloads" / "products.csv").read_text(encoding="utf-8-sig"))))
+    row = next(r for r in rows if r[0] == product_id)
+    for name, cell in zip(registry.schema.names, row, strict=True):
+        assert cell == str(cell_value(getattr(product, name))), name
+    record = next(p for p in json.loads((out / "downloads" / "products.json").read_text(encoding="utf-8"))["products"]
+                  if p["product_id"] == product_id)
+    assert record["display"] == expected
