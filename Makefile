@@ -4,11 +4,16 @@ PY := $(VENV)/bin/python
 
 .PHONY: site test serve
 
-site:
+site: node_modules/.package-lock.json
 	@test -x $(PY) || python3 -m venv $(VENV)
 	@$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e . 2>&1 | grep -v "^WARNING: Location" || true
 	$(VENV)/bin/portal build
 	@echo "打开方式：$(VENV)/bin/portal serve 后访问 http://127.0.0.1:8000/ （搜索需要通过 http 访问）"
+
+# Pagefind 1.6.0 (extended binary, Chinese search index) from npm, pinned in package-lock.json;
+# npm ci runs again only when package.json or the lockfile is newer than the last install.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
 
 test:
 	bash tests/install-deps.sh

@@ -1,34 +1,117 @@
-"""Pagefind indexing of the written site (Chinese needs the *extended* binary)."""
+"""Pagefind indexing of the written site (Chinese needs the *extended* binary).
+
+The binary is Pagefind 1.6.0 from npm (``package.json`` / ``package-lock.json`` at the project
+root, installed by ``npm ci``; ``make site`` does it): the package ``@pagefind/<platform>`` ships
+``bin/pagefind_extended``, a static executable that runs without Node. PyPI only has 1.5.2, which
+misses Chinese words such as 应收账款 (README "Search index"). ``PORTAL_PAGEFIND`` overrides the
+path (e.g. to compare another version).
+"""
 
 from __future__ import annotations
 
+import gzip
+import json
+import os
+import platform
 import subprocess
+import sys
 from pathlib import Path
+
+ENV_VAR = "PORTAL_PAGEFIND"
+# The folder that holds the ``generator`` package: the checkout ``portal`` is installed from
+# (editable install). Its node_modules serve projects elsewhere (copies, benchmarks, tests).
+_CHECKOUT = Path(__file__).resolve().parents[1]
+_FRAGMENT_SIGNATURE = b"pagefind_dcd"
 
 
 class SearchIndexError(Exception):
     pass
 
 
-def pagefind_executable() -> Path:
-    try:
-        from pagefind_bin_extended import get_executable
-    except ImportError as exc:  # the standard binary does not segment Chinese
-        raise SearchIndexError("未安装 pagefind 扩展版（pagefind[extended]），无法建立中文搜索索引。") from exc
-    return get_executable()
+def npm_platform() -> str:
+    """This machine as npm names it in ``@pagefind/<platform>`` (linux-x64, darwin-arm64 …)."""
+    if sys.platform.startswith("win"):
+        system = "windows"
+    elif sys.platform.startswith("freebsd"):
+        system = "freebsd"
+    else:
+        system = sys.platform   # linux, darwin
+    machine = platform.machine().lower()
+    cpu = {"x86_64": "x64", "amd64": "x64", "x64": "x64",
+           "aarch64": "arm64", "arm64": "arm64"}.get(machine, machine)
+    return f"{system}-{cpu}"
 
 
-def pagefind_version() -> str:
-    result = subprocess.run([str(pagefind_executable()), "--version"], capture_output=True, text=True,
-                            check=False)
+def _binary_in(root: Path) -> Path:
+    name = "pagefind_extended.exe" if sys.platform.startswith("win") else "pagefind_extended"
+    return root / "node_modules" / "@pagefind" / npm_platform() / "bin" / name
+
+
+def pagefind_executable(project_root: Path) -> Path:
+    """``PORTAL_PAGEFIND`` if set, else the npm-installed extended binary of the project."""
+    override = os.environ.get(ENV_VAR)
+    if override:
+        path = Path(override)
+        if not path.is_file():
+            raise SearchIndexError(f"环境变量 {ENV_VAR} 指定的 Pagefind 程序不存在：{path}。"
+                                   f"请改正该路径，或删除这个环境变量以使用项目自带的版本")
+        return path
+    candidates = [_binary_in(project_root)]
+    if _binary_in(_CHECKOUT) != candidates[0]:
+        candidates.append(_binary_in(_CHECKOUT))
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    raise SearchIndexError(
+        f"未找到 Pagefind 扩展版程序（中文搜索索引需要它）：{candidates[0]}。"
+        f"请在项目文件夹 {project_root} 中运行 npm ci（需要 Node.js/npm；make site 会自动运行），"
+        f"然后重新生成")
+
+
+def pagefind_version(project_root: Path) -> str:
+    result = subprocess.run([str(pagefind_executable(project_root)), "--version"], capture_output=True,
+                            text=True, check=False)
     return result.stdout.strip()
 
 
-def index_site(site_dir: Path) -> str:
+def index_site(site_dir: Path, project_root: Path) -> str:
     """Index the whole written site at once (one process, not one API call per page)."""
-    command = [str(pagefind_executable()), "--site", str(site_dir), "--force-language", "zh",
+    command = [str(pagefind_executable(project_root)), "--site", str(site_dir), "--force-language", "zh",
                "--quiet"]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
+    except OSError as exc:   # not executable, wrong platform
+        raise SearchIndexError(f"无法运行 Pagefind 程序 {command[0]}：{exc}") from exc
     if result.returncode != 0:
         raise SearchIndexError(f"建立搜索索引失败：{result.stderr.strip() or result.stdout.strip()}")
     return result.stdout
+
+
+def _read_fragment_file(path: Path) -> dict:
+    data = path.read_bytes()
+    if not data.startswith(_FRAGMENT_SIGNATURE):   # pagefind.js accepts both, like this
+        data = gzip.decompress(data)
+    if not data.startswith(_FRAGMENT_SIGNATURE):
+        raise ValueError(f"{path.name}: not a Pagefind fragment (no {_FRAGMENT_SIGNATURE.decode()} signature)")
+    return json.loads(data[len(_FRAGMENT_SIGNATURE):].decode("utf-8"))
+
+
+def page_hashes(site_dir: Path) -> dict[str, str]:
+    """Site-relative URL path of each indexed page (``products/x/``) → its Pagefind page hash.
+
+    The hash is what ``pagefind.js`` search results carry as ``result.id`` (``zh_0102120``).
+    ``pagefind/fragment/<hash>.pf_fragment`` is gzip of ``pagefind_dcd`` + JSON: either one
+    fragment (an object with ``url``; its hash is the file name) or, in Pagefind 1.6, a fragment
+    group (an object mapping page hash → fragment, see ``_loadFragmentGroup`` in pagefind.js).
+    """
+    hashes: dict[str, str] = {}
+    for path in sorted((site_dir / "pagefind" / "fragment").glob("*.pf_fragment")):
+        document = _read_fragment_file(path)
+        if isinstance(document.get("url"), str):
+            members = {path.name.removesuffix(".pf_fragment"): document}
+        else:
+            members = {key: value for key, value in document.items()
+                       if isinstance(value, dict) and isinstance(value.get("url"), str)}
+        for page_hash, fragment in members.items():
+            hashes[fragment["url"].lstrip("/")] = page_hash
+    return hashes

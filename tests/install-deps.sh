@@ -2,7 +2,8 @@
 # Installs everything the test suite needs on a fresh Debian machine; safe to run again.
 # Python packages go into .venv (exact pins from pyproject.toml + constraints.txt); Chromium,
 # the CJK fonts (without them Chinese renders as boxes) and Java (for the Nu HTML checker)
-# come from Debian; npm tools from tests/quality/package-lock.json.
+# come from Debian; Pagefind (the search index binary of `portal build`) from the root
+# package-lock.json; npm tools of the quality gates from tests/quality/package-lock.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +24,12 @@ if [ "${#missing[@]}" -gt 0 ]; then
   $sudo apt-get update -qq
   # The same install as measured on this kind of machine (recommends included: fonts, sandbox helper).
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# Same rule as the Makefile: npm ci only when package.json or the lockfile changed since the last install.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] \
+   || [ package.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error
 fi
 
 if [ -f tests/quality/package-lock.json ]; then
