@@ -366,3 +366,18 @@ def test_at_most_four_products_can_be_compared_and_the_fifth_says_why(page: Page
     expect(page.locator(".portal-card__compare").nth(4)).to_contain_text("已选满 4 款")
     toggles.nth(0).uncheck()
     expect(toggles.nth(4)).to_be_enabled()
+
+
+@pytest.mark.parametrize("elder", [False, True], ids=["normal", "elder"])
+@pytest.mark.parametrize("path", ["", "banks/icbc/", "products/", "search/"])
+def test_nothing_overflows_a_phone_screen(page: Page, site_url: str, path: str, elder: bool):
+    page.set_viewport_size(PHONE)
+    if elder:
+        page.add_init_script("localStorage.setItem('portal-elder-mode', 'on')")
+    page.goto(site_url + path)
+    page.wait_for_load_state("load")
+    wide = page.evaluate("""() => [...document.querySelectorAll('body *')]
+        .filter(e => e.getBoundingClientRect().right > innerWidth + 1 && getComputedStyle(e).visibility !== 'hidden'
+                && !e.closest('.portal-compare-wrap'))
+        .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""")
+    assert wide == [] and page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], wide
