@@ -19,7 +19,10 @@ The flow (DESIGN.md section 2) has one module per stage:
 - ``sanitize``  nh3 allow-list for the HTML rendered from staff Markdown (an MkDocs plugin)
 - ``site_info`` footer, public base URL and warning notice from ``extra.portal`` (checked, exit 2)
 - ``feeds``     Atom feeds (notices, policies) and ``sitemap.xml``
-- ``pages``     generated Markdown/HTML pages (products, banks, lists, home)
+- ``fields``    the product field registry: label, unit, empty wording, range wording, declared once
+- ``queries``   plain-language queries (``content/queries.yml``): what people type -> finder conditions
+- ``pages``     generated Markdown/HTML pages (products, banks, paginated lists, home)
+- ``finder``    the product finder's compact columnar index and its map from Pagefind ids
 - ``exports``   downloads: products CSV/XLSX/JSON + datapackage.json (formula-safe)
 - ``site``      the mkdocs-material build
 - ``csp``       Content-Security-Policy meta on every page (+ ``_headers``)
