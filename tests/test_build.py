@@ -61,8 +61,9 @@ def test_every_product_page_shows_rate_first_all_fields_contact_and_disclaimer(d
         assert rate_at < html.index("贷款额度") < html.index("产品详情")
         low = f"{product.rate_min:.4f}".rstrip("0").rstrip(".")
         assert f"{low}%" in html[rate_at:rate_at + 200]
-        for title in ("产品类型", "担保方式", "适用对象", "最高额度(万元)", "最长期限(月)", "年化利率下限(%)",
-                      "年化利率上限(%)", "还款方式", "线上申请", "支持无还本续贷", "审批时限(天)", "申请条件",
+        # Labels are the schema titles without the unit, which the value carries ("300 万元").
+        for title in ("产品类型", "担保方式", "适用对象", "最高额度", "最长期限", "年化利率下限",
+                      "年化利率上限", "还款方式", "线上申请", "支持无还本续贷", "审批时限", "申请条件",
                       "所需材料", "联系电话", "上架日期", "更新日期"):
             assert title in html, (product.product_id, title)
         assert product.contact_phone in html
