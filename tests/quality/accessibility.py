@@ -6,6 +6,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 
 from tests.quality.findings import Finding
+from tests.quality.pages import SEARCH_RESULT_LINK
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
@@ -31,7 +32,7 @@ def wait_until_settled(page: Page, path: str) -> None:
     """Search results render after Pagefind loads: audit them, not the empty form."""
     page.wait_for_load_state("load")
     if path.startswith("search/?q="):
-        page.locator(".pagefind-ui__result-link").first.wait_for(timeout=15000)
+        page.locator(SEARCH_RESULT_LINK).first.wait_for(timeout=15000)
     if path.startswith("compare/?ids="):
         page.locator("table.portal-compare").wait_for(timeout=15000)
     if path.startswith("products/"):

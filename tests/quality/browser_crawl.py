@@ -12,6 +12,7 @@ from playwright.sync_api import BrowserContext, ConsoleMessage, Request, Route
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.quality.findings import Finding
+from tests.quality.pages import SEARCH_RESULT_LINK
 
 
 def crawl(context: BrowserContext, site_url: str, paths: list[str]) -> list[Finding]:
@@ -53,7 +54,7 @@ def crawl(context: BrowserContext, site_url: str, paths: list[str]) -> list[Find
                                         f"{response.status if response else 'no response'}"))
             if path.startswith("search/?q="):
                 try:
-                    page.locator(".pagefind-ui__result-link").first.wait_for(timeout=15000)
+                    page.locator(SEARCH_RESULT_LINK).first.wait_for(timeout=15000)
                 except PlaywrightTimeout:
                     findings.append(Finding(path, "search-no-results", "no result within 15 s"))
     finally:

@@ -6,9 +6,10 @@ from playwright.sync_api import BrowserContext, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.quality.findings import Finding
-from tests.quality.pages import SEARCH_QUERY
+from tests.quality.pages import SEARCH_FIELD, SEARCH_QUERY, SEARCH_RESULT_LINK
 
 MAX_TABS = 120
+SEARCH_KIND_PRODUCT = '#portal-ss-filters input[name=kind][value="产品"]'   # a 类别 filter on search/
 _FOCUS_RING = """() => {
   const s = getComputedStyle(document.activeElement);
   const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
@@ -45,22 +46,34 @@ def check_keyboard(context: BrowserContext, site_url: str) -> list[Finding]:
             page.keyboard.press("Enter")
             try:
                 page.wait_for_url("**/search/?q=*", timeout=5000)
-                page.locator(".pagefind-ui__result-link").first.wait_for(timeout=15000)
+                page.locator(SEARCH_RESULT_LINK).first.wait_for(timeout=15000)
             except PlaywrightTimeout:
                 findings.append(Finding("(home)", "keyboard-search", "Enter in the search field shows no results"))
 
-        # Search page: type into Pagefind's field, then Tab to the first result and open it.
+        # Search page: type into the field, submit with Enter, then Tab (past the filters) to the
+        # first result and open it.
         page.goto(site_url + "search/")
-        page.locator(".pagefind-ui__search-input").wait_for(timeout=15000)
-        if _reach(page, "search/", ".pagefind-ui__search-input", "search page field", findings):
+        if _reach(page, "search/", SEARCH_FIELD, "search page field", findings):
             page.keyboard.type(SEARCH_QUERY)
+            page.keyboard.press("Enter")
             try:
-                page.locator(".pagefind-ui__result-link").first.wait_for(timeout=15000)
+                page.locator(SEARCH_RESULT_LINK).first.wait_for(timeout=15000)
             except PlaywrightTimeout:
-                findings.append(Finding("search/", "keyboard-search", "typing a query shows no results"))
+                findings.append(Finding("search/", "keyboard-search", "typing a query and Enter shows no results"))
             else:
-                first = page.locator(".pagefind-ui__result-link").first.get_attribute("href")
-                if _reach(page, "search/", ".pagefind-ui__result-link", "first search result", findings):
+                # A filter: Space on the 类别 checkbox 产品 filters the results and keeps the focus.
+                if _reach(page, "search/", SEARCH_KIND_PRODUCT, "类别 filter 产品", findings):
+                    page.keyboard.press("Space")
+                    try:
+                        page.wait_for_url("**kind=*", timeout=5000)
+                        page.locator("#portal-ss[data-state=done]").wait_for(state="attached", timeout=15000)
+                    except PlaywrightTimeout:
+                        findings.append(Finding("search/", "keyboard-filter", "Space on a filter does not apply it"))
+                    if not page.evaluate("s => document.activeElement.matches(s) && document.activeElement.checked",
+                                         SEARCH_KIND_PRODUCT):
+                        findings.append(Finding("search/", "keyboard-filter", "the filter checkbox loses focus or stays unchecked"))
+                first = page.locator(SEARCH_RESULT_LINK).first.get_attribute("href")
+                if _reach(page, "search/", SEARCH_RESULT_LINK, "first search result", findings):
                     focused = page.evaluate("document.activeElement.getAttribute('href')")
                     if focused != first:
                         findings.append(Finding("search/", "keyboard-order", f"first result by Tab is {focused}, not {first}"))

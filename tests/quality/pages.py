@@ -6,6 +6,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 SEARCH_QUERY = "信用贷款"
+# The site search page (search/, assets/search.js): its field and one link per result.
+SEARCH_FIELD = "#portal-ss-q"
+SEARCH_RESULT_LINK = ".portal-ss__link"
 
 
 def every_page(site_dir: Path) -> list[str]:

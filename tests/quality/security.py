@@ -12,6 +12,7 @@ import yaml
 from playwright.sync_api import BrowserContext, Dialog
 
 from tests.quality.findings import Finding
+from tests.quality.pages import SEARCH_RESULT_LINK
 
 # Each payload, if it ever ran, would open a dialog or change window.__xss (set to 0 before
 # any page script by the crawl). Real-world shapes: tags, handlers, URLs, SVG/MathML, attribute
@@ -181,7 +182,7 @@ def check_inert(context: BrowserContext, site_url: str, paths: list[str],
             current["path"] = path
             page.goto(site_url + path, wait_until="load")
             if path.startswith("search/?q="):
-                page.locator(".pagefind-ui__result-link").first.wait_for(timeout=15000)
+                page.locator(SEARCH_RESULT_LINK).first.wait_for(timeout=15000)
             page.wait_for_timeout(50)  # let onload/onerror/autofocus handlers of injected markup fire
             sentinel = page.evaluate("window.__xss")
             if sentinel != 0:

@@ -13,7 +13,7 @@ from generator import csp
 from tests.conftest import SiteServer, copy_project, run_portal
 from tests.quality.conftest import inject
 from tests.quality.findings import Finding, report
-from tests.quality.pages import every_page, search_with_results
+from tests.quality.pages import SEARCH_RESULT_LINK, every_page, search_with_results
 from tests.quality.security import (REJECTED_APPLY_URLS, XSS_PAYLOADS, check_csp, check_inert,
                                     check_spreadsheets, plant_bank_payloads, plant_content_payloads,
                                     plant_formula_payloads, plant_registry_payloads,
@@ -119,7 +119,7 @@ def test_search_banner_and_elder_toggle_work_under_the_csp(context, site_url):
     page = context.new_page()
     page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
     page.goto(site_url + search_with_results())
-    page.locator(".pagefind-ui__result-link").first.wait_for(timeout=15000)
+    page.locator(SEARCH_RESULT_LINK).first.wait_for(timeout=15000)
     page.locator(".portal-banner__close").click()
     assert page.locator(".portal-banner").is_hidden()
     page.locator(".portal-elder-toggle").click()
