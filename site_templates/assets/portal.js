@@ -1,4 +1,5 @@
-/* Portal behaviour: dismissable warning banner, the Pagefind search page and document list filters.
+/* Portal behaviour: dismissable warning banner, document list filters and the phone menu button
+   (the site search is assets/search.js, the product finder assets/products.js).
    No third-party code and no inline scripts (the site runs under a strict CSP). */
 (function () {
   "use strict";
@@ -21,50 +22,6 @@
     if (close) close.addEventListener("click", function () {
       banner.hidden = true;
       store("portal-banner-dismissed", version);
-    });
-  }
-
-  function loadScript(src, onload) {
-    var s = document.createElement("script");
-    s.src = src;
-    s.onload = onload;
-    document.head.appendChild(s);
-  }
-
-  function loadStyle(href) {
-    var l = document.createElement("link");
-    l.rel = "stylesheet";
-    l.href = href;
-    document.head.appendChild(l);
-  }
-
-  function initSearch() {
-    var el = document.getElementById("portal-search");
-    if (!el) return;
-    var bundle = el.getAttribute("data-bundle");
-    loadStyle(bundle + "pagefind-ui.css");
-    loadScript(bundle + "pagefind-ui.js", function () {
-      var ui = new window.PagefindUI({
-        element: "#portal-search",
-        bundlePath: bundle,
-        showSubResults: true,
-        showImages: false,
-        translations: {
-          placeholder: "输入关键词，如 信用贷款、担保",
-          clear_search: "清除",
-          load_more: "显示更多结果",
-          search_label: "搜索本站",
-          filters_label: "筛选",
-          zero_results: "没有找到与“[SEARCH_TERM]”相关的内容",
-          many_results: "找到 [COUNT] 条与“[SEARCH_TERM]”相关的结果",
-          one_result: "找到 [COUNT] 条与“[SEARCH_TERM]”相关的结果",
-          alt_search: "没有找到“[SEARCH_TERM]”，以下是“[DIFFERENT_TERM]”的结果",
-          search_suggestion: "没有找到“[SEARCH_TERM]”，请换个关键词试试",
-          searching: "正在搜索“[SEARCH_TERM]”……"
-        }
-      });
-      var q = new URLSearchParams(window.location.search).get("q");
-      if (q) ui.triggerSearch(q);
     });
   }
 
@@ -134,7 +91,7 @@
     sync();
   }
 
-  function init() { initBanner(); initSearch(); initDocFilters(); initMenu(); }
+  function init() { initBanner(); initDocFilters(); initMenu(); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
 })();

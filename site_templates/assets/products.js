@@ -339,7 +339,8 @@
     facts.appendChild(document.createTextNode(" · "));
     facts.appendChild(el("span", "审批 " + f.days.template.replace("{value}", withUnit(String(c.days[i]), f.days.unit))));
     li.appendChild(facts);
-    var tags = el("p", null, { "class": "portal-card__tags", "aria-label": idx.labels.guarantee });
+    var tags = el("p", null, { "class": "portal-card__tags" });
+    tags.appendChild(el("span", idx.labels.guarantee + "：", { "class": "portal-visually-hidden" }));
     idx.vocab.guarantee.forEach(function (v, b) {
       if (c.guarantee[i] & (1 << b)) tags.appendChild(el("span", v, { "class": "portal-tag" }));
     });
