@@ -35,7 +35,7 @@ def wait_until_settled(page: Page, path: str) -> None:
         page.locator(SEARCH_RESULT_LINK).first.wait_for(timeout=15000)
     if path.startswith("compare/?ids="):
         page.locator("table.portal-compare").wait_for(timeout=15000)
-    if path.startswith("products/"):
+    if path == "products/" or path.startswith("products/?"):
         page.locator("#finder[data-finder-renders]").wait_for(timeout=15000)
 
 
