@@ -34,7 +34,12 @@ FACETS = {"customer": "target_customers", "guarantee": "guarantee_methods", "typ
           "program": "programs"}
 LIST_KEYS = (*FACETS, "bank")
 FLAGS = {"online": "只看可线上申请", "renewal": "只看支持无还本续贷"}
-SET_KEYS = (*LIST_KEYS, *FLAGS)
+# Banks chosen by what the registry says rather than by id, so the shipped rules (工行, 农商行 …)
+# keep working for another district's registry: a registry bank whose name or short name
+# contains one of the words, or whose bank_type is one of the types. Resolved to ids on load;
+# a rule that then selects no bank and has no other effect is left out (that bank is not here).
+BANK_SELECTORS = {"bank_name": "银行名称中的文字", "bank_type": "机构类型（banks.csv 的 bank_type）"}
+SET_KEYS = (*LIST_KEYS, *BANK_SELECTORS, *FLAGS)
 # The finder's sort orders (products.js).
 SORTS = {"rate": "年化利率从低到高", "rate-max": "利率上限从低到高", "amount": "最高额度从高到低",
          "days": "审批时间从短到长", "updated": "最近更新在前"}
@@ -281,9 +286,10 @@ class _Parser:
             return []
         if not isinstance(items, list):
             raise self.fail(("rules",), "应是规则列表，每条规则以“- typed:”开头。")
-        return [self.rule(index, item) for index, item in enumerate(items)]
+        rules = [self.rule(index, item) for index, item in enumerate(items)]
+        return [rule for rule in rules if rule is not None]
 
-    def rule(self, index: int, item: Any) -> QueryRule:
+    def rule(self, index: int, item: Any) -> QueryRule | None:
         path: tuple = ("rules", index)
         if not isinstance(item, dict):
             raise self.fail(path, "每条规则应包含 typed、label，以及 set、sort、search 中的至少一项。")
@@ -308,9 +314,16 @@ class _Parser:
         if not values:
             raise self.fail(path, "规则没有任何效果：请至少写 set（筛选条件）、sort（排序）或 search（改搜的词语）中的一项。")
         origin = _key_path(path)
+        if not any(values.values()):
+            return None   # bank_name / bank_type that no registry bank matches: nothing to do
+        label = label.strip()
+        selected = set(item["set"]) & set(BANK_SELECTORS) if isinstance(item.get("set"), dict) else set()
+        names = [self.banks[bank_id].short_name for bank_id in values.get("bank", ()) if bank_id in self.banks]
+        if selected and names and names != [label]:
+            label = f"{label}：{'、'.join(names)}"     # say which banks of this registry it means
         for phrase in typed:
             self.owner[phrase] = origin
-        return QueryRule(typed=typed, label=label.strip(), origin=origin, **values)
+        return QueryRule(typed=typed, label=label, origin=origin, **values)
 
     def phrases(self, path: tuple, value: Any) -> tuple[str, ...]:
         path = (*path, "typed")
@@ -377,6 +390,13 @@ class _Parser:
                         raise self.fail(where, f"“{bank_id}”不是机构注册表（catalog/registry/banks.csv）中的机构编号，"
                                                f"可选：{choices}")
                 state[key] = ids
+            elif key in BANK_SELECTORS:
+                words = self.words(where, items, BANK_SELECTORS[key], "工商银行" if key == "bank_name" else "农村商业银行")
+                if key == "bank_name":
+                    ids = [b.bank_id for b in _ordered(self.banks) if any(w in b.name or w in b.short_name for w in words)]
+                else:
+                    ids = [b.bank_id for b in _ordered(self.banks) if b.bank_type in words]
+                state["bank"] = tuple(dict.fromkeys([*state.get("bank", ()), *ids]))
             else:
                 raise self.unknown_key(path, key, SET_KEYS, "筛选条件")
         return state

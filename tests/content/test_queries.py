@@ -10,6 +10,7 @@ from playwright.sync_api import Page
 from generator.build import load_input
 from generator.config import ConfigError, project_paths
 from generator.issues import IssueList
+from generator.models import BankRecord
 from generator.queries import MAX_BYTES, SEPARATOR, load_queries, normalise
 from generator.registry import load_registry
 from generator.schema import load_schema
@@ -280,3 +281,19 @@ def test_python_and_javascript_agree_on_separators_and_normalising(interpret, pa
     assert js == python
     samples = ["ＡＢＣ１２３ｅ贷", "Ｅ贷·个体户", "①号", "ﾃｽﾄ", "İstanbul"]
     assert page.evaluate("s => s.map(PortalQueries.normalise)", samples) == [normalise(s) for s in samples]
+
+
+def test_bank_rules_follow_the_registry_they_are_built_with(tmp_path):
+    """工行, 农商行 … name banks by name or type, so another district's registry works too."""
+    other = {
+        "icbc-dc": BankRecord("icbc-dc", "中国工商银行股份有限公司达川支行", "工商银行达川支行", "国有大型商业银行",
+                              "", "95588", "", 1),
+        "dcrcb": BankRecord("dcrcb", "四川达川农村商业银行股份有限公司", "达川农商银行", "农村商业银行", "", "95588", "", 2),
+    }
+    rules = load_queries(ROOT / "content", other, SCHEMA)
+    assert rules.rule_for("工行").bank == ("icbc-dc",)
+    assert rules.rule_for("农商行").bank == ("dcrcb",)
+    assert rules.rule_for("农商行").label == "农商银行：达川农商银行"
+    # No 农业银行 in this registry: 农行 is simply not understood (no error, no empty filter).
+    assert rules.rule_for("农行") is None
+    assert rules.rule_for("邮储") is None
