@@ -15,16 +15,27 @@ never hard-codes a value the office might change.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
 from pathlib import Path
 
 from generator.fields import format_number
-from generator.models import ProductRecord
 from generator.pages import LIST_PAGE_SIZE as PAGE_SIZE, SiteModel
 
 FINDER_DATA = "assets/data/finder.json"
 SEARCH_MAP = "assets/data/finder-search.json"
+# The compiled plain-language rules (content/queries.yml): loaded with assets/queries.js only when
+# someone types a query.
+QUERIES = "assets/data/finder-queries.json"
+# Names and ids, in chunks of CARD_CHUNK products: only the cards on screen need them, and at
+# 5,000 products they were half of the index's bytes (bench/finder_bench.py). The first page's
+# cards are in the page's HTML already, so a first load fetches no chunk at all.
+CARDS = "assets/data/finder-cards-{n}.json"
+CARD_CHUNK = 100
 PRODUCT_URL = "products/{id}/"
+# "updated" is stored as days since this date: shorter in JSON than 20261101, and sorts the same.
+EPOCH = dt.date(2000, 1, 1)
 
 # Facet key (URL parameter) -> product field. The URL keys are part of the finder's public
 # interface (shared links), so they are short, stable English words.
@@ -43,14 +54,12 @@ def _number(value: float | int | None) -> float | int | None:
     return int(text) if "." not in text else float(text)
 
 
-def finder_index(model: SiteModel, queries: dict | None = None) -> dict:
+def finder_index(model: SiteModel) -> dict:
     products = model.products
     bank_order = [b.bank_id for b in model.banks]
     vocab = {"type": model.vocab.get("product_type", ()),
              **{key: model.vocab.get(name, ()) for key, name in LIST_FACETS.items()}}
     columns: dict[str, list] = {
-        "id": [p.product_id for p in products],
-        "name": [p.name for p in products],
         "bank": [bank_order.index(p.bank_id) for p in products],
         "type": [vocab["type"].index(p.product_type) for p in products],
         **{key: [_mask(getattr(p, name), vocab[key]) for p in products] for key, name in LIST_FACETS.items()},
@@ -63,13 +72,15 @@ def finder_index(model: SiteModel, queries: dict | None = None) -> dict:
         "days": [p.decision_days for p in products],
         "online": [int(p.online_application) for p in products],
         "renewal": [int(p.renewal_without_repayment) for p in products],
-        "updated": [_day_number(p) for p in products],
+        "updated": [(p.updated - EPOCH).days for p in products],
     }
     return {
         "version": 1,
         "count": len(products),
         "sample_data": model.settings.sample_data,
         "product_url": PRODUCT_URL,
+        "cards_url": CARDS,
+        "cards_chunk": CARD_CHUNK,
         "page_size": PAGE_SIZE,
         "banks": [{"id": b.bank_id, "name": b.short_name or b.name} for b in model.banks],
         "vocab": {k: list(v) for k, v in vocab.items()},
@@ -80,33 +91,44 @@ def finder_index(model: SiteModel, queries: dict | None = None) -> dict:
                     ("days", "decision_days"))} | {"amount": "需要的金额", "term": "需要的期限"},
         "formats": model.fields.browser_formats(),
         "office_phone": model.office_phone,
-        "queries": queries or {},
+        "queries_url": QUERIES,
         "products": columns,
     }
 
 
-def _day_number(product: ProductRecord) -> int:
-    """20261101: sorts like the date, and is shorter in JSON than an ISO string."""
-    d = product.updated
-    return d.year * 10000 + d.month * 100 + d.day
+def card_chunks(model: SiteModel) -> list[dict]:
+    products = model.products
+    return [{"id": [p.product_id for p in products[start:start + CARD_CHUNK]],
+             "name": [p.name for p in products[start:start + CARD_CHUNK]]}
+            for start in range(0, len(products), CARD_CHUNK)]
 
 
 def write_finder_index(docs_dir: Path, model: SiteModel, queries: dict | None = None) -> Path:
     target = docs_dir / FINDER_DATA
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(finder_index(model, queries), ensure_ascii=False, separators=(",", ":")),
-                      encoding="utf-8")
+    target.write_text(_json(finder_index(model)), encoding="utf-8")
+    (docs_dir / QUERIES).write_text(_json(queries or {}), encoding="utf-8")
+    for number, chunk in enumerate(card_chunks(model)):
+        (docs_dir / CARDS.format(n=number)).write_text(_json(chunk), encoding="utf-8")
     return target
+
+
+def _json(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def write_search_map(site_dir: Path, model: SiteModel, page_hashes: dict[str, str]) -> Path:
     """Pagefind page id of every product, in index order ("" when a page was not indexed).
 
-    Written after Pagefind ran, because the ids are Pagefind's. One string of fixed-width ids
-    would save a few bytes; a list keeps the format obvious.
+    Written after Pagefind ran, because the ids are Pagefind's.
     """
     ids = [page_hashes.get(PRODUCT_URL.format(id=p.product_id), "") for p in model.products]
+    # One comma-joined string without the common prefix ("zh_"): a third smaller than a list.
+    prefix = os.path.commonprefix([i for i in ids if i]) if any(ids) else ""
+    prefix = prefix[:prefix.rfind("_") + 1] if "_" in prefix else ""
+    packed = ",".join(i[len(prefix):] if i else "" for i in ids)
     target = site_dir / SEARCH_MAP
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps({"count": len(ids), "ids": ids}, separators=(",", ":")), encoding="utf-8")
+    target.write_text(json.dumps({"count": len(ids), "prefix": prefix, "ids": packed}, separators=(",", ":")),
+                      encoding="utf-8")
     return target

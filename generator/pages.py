@@ -191,7 +191,7 @@ class PageWriter:
             self.page(rel, "product_list.html",
                       {"title": title, "hide": ["navigation", "toc"], "search_exclude": True},
                       vocab=m.vocab, page_number=number, page_count=page_count,
-                      page_products=m.products[start:start + LIST_PAGE_SIZE])
+                      page_products=m.products[start:start + LIST_PAGE_SIZE], first_index=start)
         self.page("compare.md", "compare.html", {"title": "产品对比", "hide": ["toc"], "search_exclude": True})
         self.page("downloads/index.md", "downloads.html", {"title": "数据下载", "search_exclude": True})
         for product in m.products:

@@ -111,6 +111,9 @@
     this.lastChanged = null;
     this.interpreted = [];
     this.renders = 0;
+    this.renderToken = 0;
+    this.cards = {};            // product index -> {id, name}: from the page's own cards or a chunk
+    this.chunks = {};           // chunk number -> Promise
     var vocab = index.vocab;
     this.bankIndex = {};
     index.banks.forEach(function (b, i) { this.bankIndex[b.id] = i; }, this);
@@ -258,20 +261,51 @@
     });
     var map = fetch(mapUrl).then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); });
     this.pagefindPromise = Promise.all([imported, map]).then(function (both) {
-      var byId = {};
-      both[1].ids.forEach(function (id, i) { if (id) byId[id] = i; });
+      var byId = {}, prefix = both[1].prefix;
+      both[1].ids.split(",").forEach(function (id, i) { if (id) byId[prefix + id] = i; });
       return { pf: both[0], byId: byId };
     });
     return this.pagefindPromise;
   };
 
   Finder.prototype.fallbackSearch = function (text) {
-    // Without the search index (e.g. opened from disk): match names and banks literally.
-    var ranks = {}, c = this.cols, banks = this.index.banks, rank = 0;
-    for (var i = 0; i < this.n; i += 1) {
-      if (c.name[i].indexOf(text) !== -1 || banks[c.bank[i]].name.indexOf(text) !== -1) ranks[i] = rank++;
-    }
-    return ranks;
+    // Without the search index: match product and bank names literally (loads every name).
+    var self = this, all = [];
+    for (var i = 0; i < this.n; i += 1) all.push(i);
+    return this.ensureCards(all).then(function () {
+      var ranks = {}, c = self.cols, banks = self.index.banks, rank = 0;
+      for (var j = 0; j < self.n; j += 1) {
+        if (self.cards[j].name.indexOf(text) !== -1 || banks[c.bank[j]].name.indexOf(text) !== -1) ranks[j] = rank++;
+      }
+      return ranks;
+    });
+  };
+
+  // Names and ids of the products to show: the page's own cards are known; others come in
+  // chunks (assets/data/finder-cards-<n>.json), fetched once each.
+  Finder.prototype.harvestStatic = function () {
+    var self = this, first = parseInt(this.root.getAttribute("data-first-index") || "0", 10);
+    Array.prototype.forEach.call(this.list.children, function (li, k) {
+      var link = li.querySelector("h3 a");
+      if (link) self.cards[first + k] = { id: li.getAttribute("data-product-id"), name: link.textContent };
+    });
+  };
+
+  Finder.prototype.ensureCards = function (indices) {
+    var self = this, size = this.index.cards_chunk, wanted = {};
+    indices.forEach(function (i) { if (!self.cards[i]) wanted[Math.floor(i / size)] = true; });
+    return Promise.all(Object.keys(wanted).map(function (key) {
+      var n = Number(key);
+      if (!self.chunks[n]) {
+        self.chunks[n] = fetch(self.base + self.index.cards_url.replace("{n}", String(n)))
+          .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+          .then(function (chunk) {
+            chunk.id.forEach(function (id, k) { self.cards[n * size + k] = { id: id, name: chunk.name[k] }; });
+          })
+          .catch(function (e) { delete self.chunks[n]; throw e; });
+      }
+      return self.chunks[n];
+    }));
   };
 
   Finder.prototype.runSearch = function (text) {
@@ -291,16 +325,42 @@
         self.search = { text: text, ranks: ranks, failed: false };
       });
     }).catch(function () {
-      self.search = { text: text, ranks: self.fallbackSearch(text), failed: true };
+      return self.fallbackSearch(text).then(function (ranks) {
+        self.search = { text: text, ranks: ranks, failed: true };
+      });
     });
   };
 
   // ---------- plain-language queries (content/queries.yml) ----------
 
+  // queries.js and the compiled rules load only when someone types a query (first-load bytes).
+  Finder.prototype.loadQueries = function () {
+    if (this.queriesPromise) return this.queriesPromise;
+    var base = this.base, url = this.index.queries_url;
+    var script = new Promise(function (resolve, reject) {
+      if (window.PortalQueries) { resolve(); return; }
+      var tag = document.createElement("script");
+      tag.src = base + "assets/queries.js";
+      tag.onload = resolve;
+      tag.onerror = reject;
+      document.head.appendChild(tag);
+    });
+    var rules = fetch(base + url).then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); });
+    this.queriesPromise = Promise.all([script, rules]).then(function (both) { return both[1]; })
+      .catch(function () { return null; });   // not understood, still searched as text
+    return this.queriesPromise;
+  };
+
   Finder.prototype.interpret = function (state) {
+    var self = this;
     this.interpreted = [];
-    if (!state.q || !window.PortalQueries || !this.index.queries || !this.index.queries.rules) return state;
-    var r = window.PortalQueries.interpret(state.q, this.index.queries);
+    if (!state.q) return Promise.resolve(state);
+    return this.loadQueries().then(function (compiled) { return self.applyQueries(state, compiled); });
+  };
+
+  Finder.prototype.applyQueries = function (state, compiled) {
+    if (!compiled || !compiled.rules || !window.PortalQueries) return state;
+    var r = window.PortalQueries.interpret(state.q, compiled);
     if (!r || !r.matches || !r.matches.length) return state;
     var next = JSON.parse(JSON.stringify(state));
     LIST_KEYS.forEach(function (k) {
@@ -317,9 +377,10 @@
 
   Finder.prototype.renderCard = function (i, selected) {
     var c = this.cols, f = this.index.formats, idx = this.index;
-    var li = el("li", null, { "class": "portal-card", "data-product-id": c.id[i] });
+    var card = this.cards[i];
+    var li = el("li", null, { "class": "portal-card", "data-product-id": card.id });
     var h3 = el("h3", null, { "class": "portal-card__title" });
-    h3.appendChild(el("a", c.name[i], { href: this.base + idx.product_url.replace("{id}", c.id[i]) }));
+    h3.appendChild(el("a", card.name, { href: this.base + idx.product_url.replace("{id}", card.id) }));
     if (idx.sample_data) {
       h3.appendChild(document.createTextNode(" "));
       h3.appendChild(el("span", "示例数据", { "class": "portal-sample", title: "本条为演示用的示例数据，不是真实的产品或承诺" }));
@@ -347,7 +408,7 @@
     li.appendChild(tags);
     var compare = el("p", null, { "class": "portal-card__compare" });
     var label = el("label");
-    var box = el("input", null, { type: "checkbox", "class": "portal-compare-toggle", value: c.id[i] });
+    var box = el("input", null, { type: "checkbox", "class": "portal-compare-toggle", value: card.id });
     label.appendChild(box);
     label.appendChild(document.createTextNode(" 加入对比"));
     compare.appendChild(label);
@@ -465,13 +526,23 @@
   };
 
   Finder.prototype.render = function () {
-    var self = this, computed = this.compute(), results = computed.results;
+    var self = this, computed = this.compute(), token = ++this.renderToken;
+    var visible = computed.results.slice(0, this.shown);
+    return this.ensureCards(visible).then(function () {
+      if (token === self.renderToken) self.draw(computed, visible);
+    }, function () {
+      if (token === self.renderToken) self.status.textContent = "产品信息加载失败，请刷新页面重试。";
+    });
+  };
+
+  Finder.prototype.draw = function (computed, visible) {
+    var self = this, results = computed.results;
     this.renderCounts(computed.counts);
     this.renderChips();
     var selected = loadSelection();
     var list = this.list;
     list.textContent = "";
-    results.slice(0, this.shown).forEach(function (i) { list.appendChild(self.renderCard(i, selected)); });
+    visible.forEach(function (i) { list.appendChild(self.renderCard(i, selected)); });
     this.compareToggles.render();
     var rest = results.length - Math.min(this.shown, results.length);
     this.more.hidden = rest <= 0;
@@ -517,7 +588,7 @@
     this.syncForm();
     var text = this.state.q;
     if (text) this.status.textContent = "正在搜索“" + text + "”……";
-    return this.runSearch(text).then(function () { self.render(); });
+    return this.runSearch(text).then(function () { return self.render(); });
   };
 
   Finder.prototype.clearAll = function () {
@@ -575,6 +646,7 @@
     searchForm.hidden = false;
     document.getElementById("finder-bar").hidden = false;
     this.compareToggles = compareToggles(this.list);
+    this.harvestStatic();
 
     var media = window.matchMedia("(min-width: 60em)");
     this.setPanelOpen(false);
@@ -610,25 +682,32 @@
       e.preventDefault();
       var next = JSON.parse(JSON.stringify(self.state));
       next.q = self.qInput.value.trim();
-      self.state = self.interpret(next);
-      self.lastChanged = self.state.q ? "q" : null;
-      self.commit(true);
+      self.interpret(next).then(function (state) {
+        self.state = state;
+        self.lastChanged = state.q ? "q" : null;
+        self.commit(true);
+      });
     });
     this.more.addEventListener("click", function () {
       var first = self.shown;
       self.shown += self.index.page_size;
-      self.render();
-      var next = self.list.children[first];
-      if (next) next.querySelector("a").focus();
+      self.render().then(function () {
+        var next = self.list.children[first];
+        if (next) next.querySelector("a").focus();
+      });
     });
     window.addEventListener("popstate", function () {
-      self.state = self.interpret(stateFromUrl(window.location.search));
-      self.lastChanged = null;
-      self.commit(false);
+      self.interpret(stateFromUrl(window.location.search)).then(function (state) {
+        self.state = state;
+        self.lastChanged = null;
+        self.commit(false);
+      });
     });
 
-    this.state = this.interpret(stateFromUrl(window.location.search));
-    return this.commit(false);
+    return this.interpret(stateFromUrl(window.location.search)).then(function (state) {
+      self.state = state;
+      return self.commit(false);
+    });
   };
 
   function initFinder() {
