@@ -17,7 +17,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +102,7 @@ class QueryRules:
     source: str = ""                                   # e.g. "content/queries.yml"
     rules: tuple[QueryRule, ...] = ()                  # staff rules in file order, then bank rules
     protected: tuple[str, ...] = ()                    # vocabulary words that are no rule's phrase
+    ignore: tuple[str, ...] = ()                       # filler words dropped from the text search
 
     def rule_for(self, phrase: str) -> QueryRule | None:
         phrase = normalise(phrase)
@@ -134,7 +135,10 @@ class QueryRules:
         phrases += [(phrase, None) for phrase in self.protected]
         phrases.sort(key=lambda item: (-len(item[0]), item[0]))
         return {"rules": [rule.to_browser() for rule in self.rules],
-                "phrases": [{"phrase": phrase, "rule": index} for phrase, index in phrases]}
+                "phrases": [{"phrase": phrase, "rule": index} for phrase, index in phrases],
+                # Filler words (我是, 想贷, 一点 …): the finder drops them from what is left to
+                # search, as whole words or at either end of one.
+                "ignore": sorted(self.ignore, key=lambda w: (-len(w), w))}
 
 
 class _Refused(yaml.YAMLError):
@@ -217,8 +221,9 @@ def load_queries(content_dir: Path, banks: dict[str, BankRecord], schema: Canoni
     except ValueError:
         shown = path.as_posix()
     data, lines, scalars = _read(path, shown)
-    rules = _Parser(shown, lines, scalars, banks, schema).parse(data)
-    return _with_registry(shown, rules, banks, schema)
+    parser = _Parser(shown, lines, scalars, banks, schema)
+    rules = parser.parse(data)
+    return replace(_with_registry(shown, rules, banks, schema), ignore=parser.ignore)
 
 
 def _read(path: Path, shown: str) -> tuple[Any, dict[tuple, int], dict[tuple, str]]:
@@ -262,6 +267,7 @@ class _Parser:
     banks: dict[str, BankRecord]
     schema: CanonicalSchema
     owner: dict[str, str] = field(default_factory=dict)     # phrase -> "rules[i]"
+    ignore: tuple[str, ...] = ()
 
     def fail(self, path: tuple, message: str) -> ConfigError:
         line = next((self.lines[path[:n]] for n in range(len(path), -1, -1) if path[:n] in self.lines), None)
@@ -279,8 +285,11 @@ class _Parser:
         if not isinstance(data, dict):
             raise self.fail((), "文件应以 rules: 开头，下面逐条列出规则。")
         for key in data:
-            if key != "rules":
-                raise self.unknown_key((), key, ("rules",), "顶层设置")
+            if key not in ("rules", "ignore"):
+                raise self.unknown_key((), key, ("rules", "ignore"), "顶层设置")
+        if data.get("ignore") is not None:
+            words = self.words(("ignore",), data["ignore"], "查询时忽略的词语", "我是")
+            self.ignore = tuple(dict.fromkeys(normalise(w) for w in words))
         items = data.get("rules")
         if items is None:
             return []

@@ -248,7 +248,7 @@ def test_plain_language_becomes_removable_conditions(page: Page, site_url: str, 
     search_for(page, "不要抵押")
     expected = [p["product_id"] for p in catalogue if NO_COLLATERAL & set(p["guarantee_methods"])]
     assert result_ids(page) == expected
-    expect(page.locator("#finder-understood")).to_contain_text("不要抵押")
+    expect(page.locator("#finder-understood")).to_contain_text("免抵押")
     chip = page.locator("#finder-chips button").filter(has_text="担保方式")
     expect(chip).to_have_count(1)
     before = renders(page)
@@ -381,3 +381,53 @@ def test_nothing_overflows_a_phone_screen(page: Page, site_url: str, path: str, 
                 && !e.closest('.portal-compare-wrap'))
         .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""")
     assert wide == [] and page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], wide
+
+
+# ---- typed sentences (user walk findings) ----
+
+def test_a_typed_sentence_sets_amount_and_customer_and_drops_filler(page: Page, site_url: str, catalogue):
+    page.set_viewport_size(PHONE)
+    open_finder(page, site_url)
+    search_for(page, "我是个体户想贷30万")
+    expected = [p["product_id"] for p in catalogue if "个体工商户" in p["target_customers"] and covers(p, amount=30)]
+    assert expected and result_ids(page) == expected
+    assert "amount=30" in page.url and "q=" not in page.url
+    expect(page.locator("#finder-q")).to_have_value("我是个体户想贷30万")   # what was typed stays
+    expect(page.locator("#finder-toggle")).to_have_text(re.compile(r"筛选\s*\(2\)"))   # = the two chips
+
+
+def test_a_new_typed_query_replaces_the_conditions_of_the_previous_one(page: Page, site_url: str, catalogue):
+    page.set_viewport_size(PHONE)
+    open_finder(page, site_url)
+    search_for(page, "工行")
+    search_for(page, "农行")
+    assert result_ids(page) == [p["product_id"] for p in catalogue if p["bank_id"] == "abc"]
+    check_phone = page.locator("#finder-chips button").all_inner_texts()
+    assert not any("工商银行" in chip for chip in check_phone)
+
+
+def test_leftover_words_that_find_nothing_are_dropped_and_said(page: Page, site_url: str, catalogue):
+    page.set_viewport_size(PHONE)
+    open_finder(page, site_url)
+    search_for(page, "开厂的 买设备")
+    assert result_ids(page) == [p["product_id"] for p in catalogue if p["product_type"] == "固定资产贷款"]
+    expect(page.locator("#finder-understood")).to_contain_text("没有找到含“开厂”的产品")
+
+
+def test_back_from_a_product_keeps_the_expanded_list(page: Page, site_url: str, catalogue):
+    page.set_viewport_size(PHONE)
+    open_finder(page, site_url)
+    ids = result_ids(page)   # clicks 显示更多
+    assert len(ids) == len(catalogue) > 30
+    page.locator(f'[data-product-results] > li[data-product-id="{ids[33]}"] h3 a').click()
+    page.wait_for_url(f"**/products/{ids[33]}/")
+    page.go_back()
+    expect(page.locator(f'[data-product-results] > li[data-product-id="{ids[33]}"]')).to_be_visible()
+    expect(page.locator("[data-product-results] > li")).to_have_count(len(catalogue))
+
+
+def test_a_static_page_two_shows_its_products_with_javascript(page: Page, site_url: str, catalogue):
+    page.set_viewport_size(PHONE)
+    page.goto(site_url + "products/page/2/")
+    expect(page.locator("#finder[data-finder-renders]")).to_have_count(1)
+    expect(page.locator(f'[data-product-results] > li[data-product-id="{catalogue[30]["product_id"]}"]')).to_be_in_viewport()

@@ -57,6 +57,52 @@
     return SPACED_UNITS.indexOf(unit) !== -1 ? l + "～" + h + " " + unit : l + unit + "～" + h + unit;
   }
 
+  // "30万", "1.5亿", "300000元" -> amount in 万元; "12个月", "3年" -> term in months.
+  function extractNumbers(text) {
+    var out = { amount: null, term: null, amountText: "", termText: "", rest: text || "" };
+    var amount = /(\d+(?:\.\d+)?)\s*(亿元|亿|万元|万|元)/.exec(out.rest);
+    if (amount) {
+      var value = parseFloat(amount[1]);
+      value = amount[2].charAt(0) === "亿" ? value * 10000 : amount[2] === "元" ? value / 10000 : value;
+      if (value > 0) {
+        out.amount = value;
+        out.amountText = amount[0];
+        out.rest = out.rest.replace(amount[0], " ");
+      }
+    }
+    var term = /(\d+(?:\.\d+)?)\s*(个月|月|年)/.exec(out.rest);
+    if (term) {
+      var months = Math.round(parseFloat(term[1]) * (term[2] === "年" ? 12 : 1));
+      if (months > 0) {
+        out.term = months;
+        out.termText = term[0];
+        out.rest = out.rest.replace(term[0], " ");
+      }
+    }
+    return out;
+  }
+
+  // Drop filler words: whole words, and (for words of two or more characters, and the
+  // particles 的/了/吗/呢) at either end of a word: "想贷" -> "", "开厂的" -> "开厂".
+  var PARTICLES = ["的", "了", "吗", "呢", "啊"];
+  function dropFiller(text, ignore) {
+    return (text || "").split(/\s+/).map(function (word) {
+      var changed = true;
+      while (word && changed) {
+        changed = false;
+        for (var i = 0; i < ignore.length && !changed; i += 1) {
+          var f = ignore[i];
+          if (word === f) { word = ""; changed = true; break; }
+          var trims = f.length > 1 || PARTICLES.indexOf(f) !== -1;
+          if (!trims || word.length <= f.length) continue;
+          if (f.length > 1 && word.indexOf(f) === 0) { word = word.slice(f.length); changed = true; }
+          else if (word.slice(-f.length) === f) { word = word.slice(0, -f.length); changed = true; }
+        }
+      }
+      return word;
+    }).filter(Boolean).join(" ");
+  }
+
   function splitList(value) {
     return (value || "").split(",").map(function (s) { return s.trim(); }).filter(Boolean);
   }
@@ -183,13 +229,14 @@
   // how many products removing just that group would bring back.
   Finder.prototype.compute = function () {
     var self = this, c = this.cols, tests = this.tests();
-    var results = [], counts = {}, relax = {};
+    var results = [], counts = {}, relax = {}, maxAmount = null;
     LIST_KEYS.concat(FLAG_KEYS).forEach(function (k) { counts[k] = {}; });
     GROUPS.forEach(function (key) { relax[key] = 0; });
     var bitOf = {};
     GROUPS.forEach(function (key, g) { bitOf[key] = 1 << g; });
     for (var i = 0; i < this.n; i += 1) {
       var fail = this.failMask(i, tests);
+      if ((fail & ~bitOf.amount) === 0 && (maxAmount === null || c.amax[i] > maxAmount)) maxAmount = c.amax[i];
       if (fail === 0) results.push(i);
       else {
         for (var g = 0; g < GROUPS.length; g += 1) {
@@ -214,7 +261,7 @@
         if ((fail & ~bitOf[k]) === 0 && c[k][i] === 1) counts[k][k] = (counts[k][k] || 0) + 1;
       });
     }
-    return { results: this.sort(results), counts: counts, relax: relax };
+    return { results: this.sort(results), counts: counts, relax: relax, maxAmount: maxAmount };
   };
 
   Finder.prototype.renewalLast = function () {
@@ -358,19 +405,57 @@
     return this.loadQueries().then(function (compiled) { return self.applyQueries(state, compiled); });
   };
 
+  // What a typed query adds: conditions from content/queries.yml, an amount ("30万") or a
+  // term ("12个月", "3年") — and what is left to search, without filler words (我是, 想贷 …).
+  // Returns the new state and records which conditions came from the text (this.fromQuery), so
+  // that the next typed query replaces them instead of piling up.
   Finder.prototype.applyQueries = function (state, compiled) {
-    if (!compiled || !compiled.rules || !window.PortalQueries) return state;
-    var r = window.PortalQueries.interpret(state.q, compiled);
-    if (!r || !r.matches || !r.matches.length) return state;
-    var next = JSON.parse(JSON.stringify(state));
-    LIST_KEYS.forEach(function (k) {
-      (r.set && r.set[k] || []).forEach(function (v) { if (next[k].indexOf(v) === -1) next[k].push(v); });
-    });
-    FLAG_KEYS.forEach(function (k) { if (r.set && r.set[k]) next[k] = true; });
-    if (r.sort && !next.sort) next.sort = r.sort;
-    next.q = [r.rest || ""].concat(r.search || []).join(" ").replace(/\s+/g, " ").trim();
-    this.interpreted = r.matches;
+    var next = JSON.parse(JSON.stringify(state)), added = { amount: false, term: false, sort: false };
+    var matches = [], text = state.q;
+    if (compiled && compiled.rules && window.PortalQueries) {
+      var r = window.PortalQueries.interpret(text, compiled);
+      if (r) text = r.rest || "";      // normalised: full-width ＩＣＢＣ is icbc
+      if (r && r.matches && r.matches.length) {
+        LIST_KEYS.forEach(function (k) {
+          added[k] = [];
+          (r.set && r.set[k] || []).forEach(function (v) {
+            if (next[k].indexOf(v) === -1) { next[k].push(v); added[k].push(v); }
+          });
+        });
+        FLAG_KEYS.forEach(function (k) { if (r.set && r.set[k] && !next[k]) { next[k] = true; added[k] = true; } });
+        if (r.sort && !next.sort) { next.sort = r.sort; added.sort = true; }
+        text = [r.rest || ""].concat(r.search || []).join(" ");
+        matches = r.matches;
+      }
+    }
+    var numbers = extractNumbers(text);
+    if (numbers.amount !== null) {
+      next.amount = numbers.amount; added.amount = true;
+      matches = matches.concat([{ phrase: numbers.amountText, label: "需要的金额 " + formatNumber(numbers.amount) + " 万元" }]);
+    }
+    if (numbers.term !== null) {
+      next.term = numbers.term; added.term = true;
+      matches = matches.concat([{ phrase: numbers.termText, label: "需要的期限 " + numbers.term + " 个月" }]);
+    }
+    next.q = dropFiller(numbers.rest, compiled && compiled.ignore || []);
+    this.interpreted = matches;
+    this.fromQuery = added;
     return next;
+  };
+
+  // Take back what the previous typed query added (the user typed something new).
+  Finder.prototype.forgetQuery = function (state) {
+    var added = this.fromQuery;
+    this.fromQuery = null;
+    if (!added) return state;
+    LIST_KEYS.forEach(function (k) {
+      if (added[k]) state[k] = state[k].filter(function (v) { return added[k].indexOf(v) === -1; });
+    });
+    FLAG_KEYS.forEach(function (k) { if (added[k]) state[k] = false; });
+    if (added.amount) state.amount = null;
+    if (added.term) state.term = null;
+    if (added.sort) state.sort = "";
+    return state;
   };
 
   // ---------- rendering ----------
@@ -424,12 +509,12 @@
     this.amountInput.value = s.amount === null ? "" : formatNumber(s.amount);
     this.termInput.value = s.term === null ? "" : String(s.term);
     this.sortSelect.value = s.sort;
-    this.qInput.value = s.q;
+    this.qInput.value = this.typed ? this.typed : s.q;
   };
 
   Finder.prototype.groupText = function (key) {
     var s = this.state, self = this;
-    if (key === "q") return "“" + this.search.text + "”";
+    if (key === "q") return this.search.text;
     if (key === "amount") return formatNumber(s.amount) + " 万元";
     if (key === "term") return s.term + " 个月";
     if (key === "online" || key === "renewal") return "是";
@@ -461,8 +546,9 @@
       button.appendChild(el("span", "×", { "aria-hidden": "true", "class": "portal-chip__x" }));
       button.addEventListener("click", function () {
         self.clearGroup(key);
+        if (key === "q") self.typed = "";
         self.lastChanged = null;
-        self.commit(true);
+        self.commit(true).then(function () { self.showTop(); });
       });
       li.appendChild(button);
       list.appendChild(li);
@@ -475,10 +561,8 @@
       list.appendChild(li);
     }
     list.hidden = active.length === 0;
-    var values = 0;
-    LIST_KEYS.forEach(function (k) { values += self.state[k].length; });
-    NUMBER_KEYS.concat(FLAG_KEYS).forEach(function (k) { if (self.groupActive(k)) values += 1; });
-    this.activeCount.textContent = "(" + values + ")";
+    // The same number as the chips above the list (one per active condition).
+    this.activeCount.textContent = "(" + active.length + ")";
   };
 
   Finder.prototype.renderCounts = function (counts) {
@@ -491,27 +575,31 @@
     });
   };
 
-  Finder.prototype.renderEmpty = function (relax) {
+  Finder.prototype.renderEmpty = function (relax, maxAmount) {
     var self = this, why = this.emptyWhy, list = this.relaxList;
     list.textContent = "";
     var active = GROUPS.filter(function (k) { return self.groupActive(k); });
     var helpful = active.filter(function (k) { return relax[k] > 0; });
-    if (this.lastChanged && this.groupActive(this.lastChanged)) {
-      why.textContent = "加上“" + this.label(this.lastChanged) + "：" + this.groupText(this.lastChanged) +
-        "”后，没有产品同时满足其他条件。";
-    } else if (active.length) {
-      why.textContent = "当前 " + active.length + " 个条件无法同时满足。";
-    } else {
-      why.textContent = "产品库暂时没有产品。";
+    var named = function (k) { return "“" + self.label(k) + "：" + self.groupText(k) + "”"; };
+    var text;
+    if (!active.length) text = "产品库暂时没有产品。";
+    else if (active.length === 1) text = "没有符合" + named(active[0]) + "的产品。";
+    else if (helpful.length === 1) text = named(helpful[0]) + "与其他条件不能同时满足。";
+    else if (this.lastChanged && this.groupActive(this.lastChanged)) text = "加上" + named(this.lastChanged) + "后，没有产品同时满足全部条件。";
+    else text = "这 " + active.length + " 个条件不能同时满足。";
+    if (this.groupActive("amount") && maxAmount !== null && this.state.amount > maxAmount) {
+      text += "符合其他条件的产品，最高额度为 " + formatNumber(maxAmount) + " 万元。";
     }
+    why.textContent = text;
     helpful.forEach(function (key) {
       var li = el("li");
       var button = el("button", "去掉“" + self.label(key) + "：" + self.groupText(key) + "”，可看到 " + relax[key] + " 款产品",
         { type: "button", "class": "md-button" });
       button.addEventListener("click", function () {
         self.clearGroup(key);
+        if (key === "q") self.typed = "";
         self.lastChanged = null;
-        self.commit(true);
+        self.commit(true).then(function () { self.showTop(); });
       });
       li.appendChild(button);
       list.appendChild(li);
@@ -527,6 +615,17 @@
 
   Finder.prototype.render = function () {
     var self = this, computed = this.compute(), token = ++this.renderToken;
+    this.dropped = "";
+    if (this.softText && this.interpreted.length && computed.results.length === 0 && this.groupActive("q") &&
+        computed.relax.q > 0) {
+      // A typed sentence: the conditions found in it give products, the leftover words none.
+      this.dropped = this.search.text;
+      this.state.q = "";
+      this.search = { text: "", ranks: null, failed: false };
+      window.history.replaceState(window.history.state, "", stateToQuery(this.state));
+      computed = this.compute();
+    }
+    this.softText = false;
     var visible = computed.results.slice(0, this.shown);
     return this.ensureCards(visible).then(function () {
       if (token === self.renderToken) self.draw(computed, visible);
@@ -548,7 +647,7 @@
     this.more.hidden = rest <= 0;
     this.more.textContent = "显示更多（还有 " + rest + " 款）";
     this.empty.hidden = results.length !== 0;
-    if (results.length === 0) this.renderEmpty(computed.relax);
+    if (results.length === 0) this.renderEmpty(computed.relax, computed.maxAmount);
     var status;
     if (this.groupActive("q") || GROUPS.some(function (k) { return self.groupActive(k); })) {
       status = "找到 " + results.length + " 款产品（共 " + this.n + " 款）";
@@ -557,12 +656,15 @@
     }
     if (this.search.failed && this.search.text) status += "；搜索索引未能加载，仅按产品名称和银行匹配";
     this.status.textContent = status;
-    this.understood.hidden = !this.interpreted.length;
-    if (this.interpreted.length) {
-      this.understood.textContent = "已按您的说法设置条件：" + this.interpreted.map(function (m) {
-        return "“" + m.phrase + "” → " + m.label;
-      }).join("；") + "。不需要的条件可以点 × 去掉。";
+    var notes = [], labels = [];
+    this.interpreted.forEach(function (m) { if (labels.indexOf(m.label) === -1) labels.push(m.label); });
+    if (labels.length) {
+      notes.push("已按您的说法设置：" + labels.join("；") + "。" +
+                 (this.chips.hidden ? "" : "不需要的条件可以点 × 去掉。"));
     }
+    if (this.dropped) notes.push("没有找到含“" + this.dropped + "”的产品，下面只按识别出的条件列出。");
+    this.understood.hidden = notes.length === 0;
+    this.understood.textContent = notes.join("");
     var renewalShown = (this.state.sort === "rate" || this.state.sort === "rate-max") && this.renewalLast() &&
       results.some(function (i) { return self.cols.type[i] === self.renewalType; });
     this.sortNote.hidden = !renewalShown;
@@ -577,13 +679,14 @@
   // Apply the state: search if needed, render, and record it in the address bar.
   Finder.prototype.commit = function (push) {
     var self = this;
-    this.shown = this.index.page_size;
+    var kept = window.history.state && window.history.state.shown;
+    this.shown = push || !kept ? this.index.page_size : kept;
     var url = stateToQuery(this.state);
     var current = window.location.search || window.location.pathname;
     if (push && url !== current) {
-      window.history.pushState(null, "", url);
+      window.history.pushState({ shown: this.shown }, "", url);
     } else if (!push) {
-      window.history.replaceState(null, "", url);
+      window.history.replaceState({ shown: this.shown, scroll: window.history.state && window.history.state.scroll }, "", url);
     }
     this.syncForm();
     var text = this.state.q;
@@ -592,12 +695,23 @@
   };
 
   Finder.prototype.clearAll = function () {
-    var sort = this.state.sort;
+    var self = this, sort = this.state.sort;
     this.state = emptyState();
     this.state.sort = sort;
     this.interpreted = [];
+    this.fromQuery = null;
+    this.typed = "";
     this.lastChanged = null;
-    this.commit(true);
+    this.commit(true).then(function () { self.showTop(); });
+  };
+
+  // After a change made far down the page: bring the count and chips back into view, and put
+  // the keyboard focus there (the control that was used may have disappeared).
+  Finder.prototype.showTop = function () {
+    var bar = document.getElementById("finder-bar");
+    var top = bar.getBoundingClientRect().top;
+    if (top < 0 || top > window.innerHeight) bar.scrollIntoView({ block: "start" });
+    this.status.focus({ preventScroll: true });
   };
 
   Finder.prototype.readForm = function (changedName) {
@@ -655,12 +769,13 @@
     this.toggle.addEventListener("click", function () {
       var open = self.panel.hidden;
       self.setPanelOpen(open);
-      if (open) self.panel.querySelector("input").focus();
+      // The heading, not the first input: on a phone that would open the keyboard over the options.
+      if (open) document.getElementById("finder-panel-heading").focus();
     });
     this.doneButton.addEventListener("click", function () {
       self.setPanelOpen(false);
-      self.toggle.focus();
-      self.status.scrollIntoView({ block: "start" });
+      document.getElementById("finder-bar").scrollIntoView({ block: "start" });
+      self.toggle.focus({ preventScroll: true });
     });
     document.getElementById("finder-clear").addEventListener("click", function () { self.clearAll(); });
 
@@ -680,10 +795,13 @@
     });
     searchForm.addEventListener("submit", function (e) {
       e.preventDefault();
-      var next = JSON.parse(JSON.stringify(self.state));
-      next.q = self.qInput.value.trim();
+      var typed = self.qInput.value.trim();
+      var next = self.forgetQuery(JSON.parse(JSON.stringify(self.state)));
+      next.q = typed;
       self.interpret(next).then(function (state) {
         self.state = state;
+        self.typed = typed;
+        self.softText = true;     // leftover words may be dropped if they find nothing
         self.lastChanged = state.q ? "q" : null;
         self.commit(true);
       });
@@ -691,22 +809,44 @@
     this.more.addEventListener("click", function () {
       var first = self.shown;
       self.shown += self.index.page_size;
+      window.history.replaceState({ shown: self.shown }, "", window.location.href);
       self.render().then(function () {
         var next = self.list.children[first];
         if (next) next.querySelector("a").focus();
       });
     });
     window.addEventListener("popstate", function () {
+      self.typed = "";
+      self.fromQuery = null;
       self.interpret(stateFromUrl(window.location.search)).then(function (state) {
         self.state = state;
         self.lastChanged = null;
-        self.commit(false);
+        return self.commit(false);
+      }).then(function () {
+        var bar = document.getElementById("finder-bar");
+        if (bar.getBoundingClientRect().top < 0) bar.scrollIntoView({ block: "start" });
       });
     });
 
+    // Back from a product page: the same number of cards and the same place in the list.
+    if ("scrollRestoration" in window.history) window.history.scrollRestoration = "manual";
+    window.addEventListener("pagehide", function () {
+      window.history.replaceState({ shown: self.shown, scroll: window.scrollY }, "", window.location.href);
+    });
+    var saved = window.history.state || {};
+    var first = parseInt(root.getAttribute("data-first-index") || "0", 10);
+    if (first > 0 && !window.location.search && !saved.shown) {
+      // A static page 2, 3 … (reached without JavaScript's list): show up to its cards.
+      window.history.replaceState({ shown: first + this.index.page_size }, "", window.location.href);
+    }
     return this.interpret(stateFromUrl(window.location.search)).then(function (state) {
       self.state = state;
       return self.commit(false);
+    }).then(function () {
+      if (saved.scroll) window.scrollTo(0, saved.scroll);
+      else if (first > 0 && !window.location.search && self.list.children[first]) {
+        self.list.children[first].scrollIntoView({ block: "start" });
+      }
     });
   };
 

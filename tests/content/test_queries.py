@@ -297,3 +297,11 @@ def test_bank_rules_follow_the_registry_they_are_built_with(tmp_path):
     # No 农业银行 in this registry: 农行 is simply not understood (no error, no empty filter).
     assert rules.rule_for("农行") is None
     assert rules.rule_for("邮储") is None
+
+
+def test_filler_words_are_listed_for_the_finder(tmp_path):
+    compiled = SHIPPED.to_browser()
+    assert {"我是", "想贷", "的"} <= set(compiled["ignore"])
+    (tmp_path / "queries.yml").write_text("ignore: 我是\nrules: []\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"queries\.yml: ignore"):
+        load_queries(tmp_path, BANKS, SCHEMA)
