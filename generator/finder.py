@@ -91,7 +91,6 @@ def finder_index(model: SiteModel) -> dict:
                     ("days", "decision_days"))} | {"amount": "需要的金额", "term": "需要的期限"},
         "formats": model.fields.browser_formats(),
         "office_phone": model.office_phone,
-        "queries_url": QUERIES,
         "products": columns,
     }
 

@@ -297,23 +297,30 @@
 
   // ---------- text search (Pagefind) ----------
 
-  Finder.prototype.loadPagefind = function () {
-    if (this.pagefindPromise) return this.pagefindPromise;
-    var bundle = this.root.getAttribute("data-pagefind");
-    var mapUrl = this.root.getAttribute("data-search-map");
+  Finder.prototype.loadPagefind = function () { return loadPagefind(this.root); };
+
+  // Module-level and cached: a page opened with ?q= starts loading Pagefind, its id map and the
+  // query rules at once, alongside the finder's index, instead of one after the other.
+  var pagefindPromise = null, queriesPromise = null;
+
+  function loadPagefind(root) {
+    if (pagefindPromise) return pagefindPromise;
+    var bundle = root.getAttribute("data-pagefind");
+    var mapUrl = root.getAttribute("data-search-map");
     var imported = import(bundle + "pagefind.js").then(function (pf) {
       return Promise.resolve(pf.options ? pf.options({ basePath: bundle }) : null)
         .then(function () { return pf.init ? pf.init() : null; })
         .then(function () { return pf; });
     });
     var map = fetch(mapUrl).then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); });
-    this.pagefindPromise = Promise.all([imported, map]).then(function (both) {
+    pagefindPromise = Promise.all([imported, map]).then(function (both) {
       var byId = {}, prefix = both[1].prefix;
       both[1].ids.split(",").forEach(function (id, i) { if (id) byId[prefix + id] = i; });
       return { pf: both[0], byId: byId };
     });
-    return this.pagefindPromise;
-  };
+    pagefindPromise.catch(function () { pagefindPromise = null; });
+    return pagefindPromise;
+  }
 
   Finder.prototype.fallbackSearch = function (text) {
     // Without the search index: match product and bank names literally (loads every name).
@@ -381,9 +388,11 @@
   // ---------- plain-language queries (content/queries.yml) ----------
 
   // queries.js and the compiled rules load only when someone types a query (first-load bytes).
-  Finder.prototype.loadQueries = function () {
-    if (this.queriesPromise) return this.queriesPromise;
-    var base = this.base, url = this.index.queries_url;
+  Finder.prototype.loadQueries = function () { return loadQueries(this.root); };
+
+  function loadQueries(root) {
+    if (queriesPromise) return queriesPromise;
+    var base = root.getAttribute("data-root");
     var script = new Promise(function (resolve, reject) {
       if (window.PortalQueries) { resolve(); return; }
       var tag = document.createElement("script");
@@ -392,11 +401,11 @@
       tag.onerror = reject;
       document.head.appendChild(tag);
     });
-    var rules = fetch(base + url).then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); });
-    this.queriesPromise = Promise.all([script, rules]).then(function (both) { return both[1]; })
+    var rules = fetch(root.getAttribute("data-queries")).then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); });
+    queriesPromise = Promise.all([script, rules]).then(function (both) { return both[1]; })
       .catch(function () { return null; });   // not understood, still searched as text
-    return this.queriesPromise;
-  };
+    return queriesPromise;
+  }
 
   Finder.prototype.interpret = function (state) {
     var self = this;
@@ -793,6 +802,19 @@
       self.state.sort = self.sortSelect.value;
       self.commit(true);
     });
+    // While someone types, fetch the search index for the words so far (Pagefind's preload).
+    var typing = null;
+    this.qInput.addEventListener("input", function () {
+      window.clearTimeout(typing);
+      var text = self.qInput.value.trim();
+      if (text.length < 2) return;
+      typing = window.setTimeout(function () {
+        loadQueries(root);
+        loadPagefind(root).then(function (loaded) {
+          if (loaded.pf.preload) loaded.pf.preload(text);
+        }).catch(function () { /* searched when submitted */ });
+      }, 300);
+    });
     searchForm.addEventListener("submit", function (e) {
       e.preventDefault();
       var typed = self.qInput.value.trim();
@@ -853,6 +875,10 @@
   function initFinder() {
     var root = document.getElementById("finder");
     if (!root) return;
+    if (new URLSearchParams(window.location.search).get("q")) {
+      loadQueries(root);
+      loadPagefind(root).catch(function () { /* runSearch falls back */ });
+    }
     fetch(root.getAttribute("data-index"))
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
       .then(function (index) {
