@@ -254,16 +254,143 @@ def test_show_more_loads_the_next_ten_and_moves_focus_to_them(page: Page, site_u
     assert page.evaluate("document.activeElement.closest('li') === document.querySelectorAll('.portal-ss__item')[10]")
 
 
+def finder_query(href: str | None) -> dict[str, list[str]]:
+    """The query of a link to the product finder (asserting that it goes there)."""
+    assert href and urlsplit(href).path.endswith("/products/"), href
+    return parse_qs(urlsplit(href).query)
+
+
 def test_products_link_opens_the_product_finder_with_the_query(page: Page, site_url: str):
     open_search(page, site_url, "担保")
     link = page.get_by_role("link", name="在产品库中查看")
     expect(link).to_be_visible()
-    href = link.get_attribute("href")
-    assert urlsplit(href).path.endswith("/products/") and parse_qs(urlsplit(href).query) == {"q": ["担保"]}
-    # A query that matches no product (only the notice and a policy): no link.
+    assert finder_query(link.get_attribute("href")) == {"q": ["担保"]}
+    # A query that matches no product (only the notice and a policy): the link is still there,
+    # worded as a search by conditions, so the visitor is not stuck.
     open_search(page, site_url, "举报")
     assert shown_count(page) >= 1 and page.locator(".portal-ss__kind", has_text="产品").count() == 0
     expect(link).to_be_hidden()
+    by_conditions = page.get_by_role("link", name="在产品库中按条件查找")
+    expect(by_conditions).to_be_visible()
+    assert finder_query(by_conditions.get_attribute("href")) == {"q": ["举报"]}
+
+
+# ---------------------------------------------------------------- plain-language queries
+
+FINDER_BOX = "#portal-ss-intent"
+FREE_OF_COLLATERAL = {"信用", "保证", "政府性融资担保"}
+
+
+@pytest.mark.parametrize("elder", [False, True], ids=["normal", "elder-mode"])
+def test_plain_words_show_the_finder_box_on_the_first_screen_and_the_finder_lists_matching_products(
+        browser, site_url: str, demo_site, elder: bool):
+    context = browser.new_context(viewport=PHONE, locale="zh-CN")
+    if elder:
+        context.add_init_script("window.localStorage.setItem('portal-elder-mode', 'on')")
+    page = context.new_page()
+    try:
+        query = "个体户 不要抵押"
+        open_search(page, site_url, query)
+        if elder:
+            assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == "24px"
+        box = page.locator(FINDER_BOX)
+        expect(box).to_be_visible()
+        expect(box).to_contain_text("按您的需求查找贷款产品")
+        labels = box.locator("#portal-ss-intent-labels").inner_text()
+        assert "个体工商户" in labels and "免抵押" in labels, labels
+        assert labels.count("个体工商户") == 1, f"labels are deduplicated: {labels}"
+        link = box.get_by_role("link", name="在产品库中按条件查看")
+        expect(link).to_be_visible()
+        # The box and its button are on the first phone screen, above the results.
+        for part in (box, link):
+            bottom = part.bounding_box()
+            assert bottom["y"] + bottom["height"] <= PHONE["height"], f"ends at {bottom['y'] + bottom['height']:.0f} px"
+        first = page.locator(RESULT).first
+        if first.count():
+            assert box.bounding_box()["y"] < first.bounding_box()["y"], "the box comes before the results"
+        # One way on to the finder, not two: the plain link gives way to the box.
+        expect(page.locator("#portal-ss-products")).to_be_hidden()
+        # The link hands over the query as typed; the finder interprets it itself.
+        assert finder_query(link.get_attribute("href")) == {"q": [query]}
+
+        link.click()
+        expect(page).to_have_url(re.compile(r"/products/"))
+        expect(page.locator("#finder[data-finder-renders]")).to_have_count(1)
+        listed = page.locator("[data-product-results] > li").evaluate_all(
+            "els => els.map(e => e.getAttribute('data-product-id'))")
+        products = json.loads((demo_site / "downloads" / "products.json").read_text(encoding="utf-8"))["products"]
+        eligible = {p["product_id"] for p in products
+                    if "个体工商户" in p["target_customers"] and FREE_OF_COLLATERAL & set(p["guarantee_methods"])}
+        page_size = json.loads((demo_site / "assets" / "data" / "finder.json").read_text(encoding="utf-8"))["page_size"]
+        assert eligible, "the demo data should have products for 个体工商户 without collateral"
+        assert listed, "the finder lists products"
+        assert set(listed) <= eligible, f"not for 个体工商户 without collateral: {set(listed) - eligible}"
+        assert len(listed) == len(set(listed)) == min(len(eligible), page_size)
+    finally:
+        context.close()
+
+
+def test_amount_and_term_also_show_the_finder_box(page: Page, site_url: str):
+    open_search(page, site_url, "我是个体户想贷30万")
+    box = page.locator(FINDER_BOX)
+    expect(box).to_be_visible()
+    expect(box).to_contain_text("个体工商户")
+    expect(box).to_contain_text(re.compile(r"30\s*万元"))
+    # An amount or a term alone is reason enough (the finder reads them).
+    open_search(page, site_url, "贷款 3年")
+    expect(box).to_be_visible()
+    expect(box).to_contain_text(re.compile(r"36\s*个月"))
+    assert finder_query(box.get_by_role("link").get_attribute("href")) == {"q": ["贷款 3年"]}
+
+
+def test_no_plain_words_no_box_but_the_finder_link(page: Page, site_url: str):
+    open_search(page, site_url, "应收账款")
+    expect(page.locator(FINDER_BOX)).to_be_hidden()
+    link = page.locator("#portal-ss-products")
+    expect(link).to_be_visible()
+    expect(link).to_have_text(re.compile(r"^在产品库中查看"))
+    assert finder_query(link.get_attribute("href")) == {"q": ["应收账款"]}
+    # A new query replaces the box of the previous one (and the other way round).
+    open_search(page, site_url, "农户")
+    expect(page.locator(FINDER_BOX)).to_be_visible()
+    expect(page.locator(FINDER_BOX)).to_contain_text("家庭农场")
+    expect(link).to_be_hidden()
+    page.get_by_label("搜索产品、政策、案例、通知和银行").fill("应收账款")
+    page.keyboard.press("Enter")
+    wait_done(page)
+    expect(page.locator(FINDER_BOX)).to_be_hidden()
+    expect(link).to_be_visible()
+
+
+def test_nothing_found_still_offers_the_finder(page: Page, site_url: str):
+    page.set_viewport_size(PHONE)
+    open_search(page, site_url, "火星殖民")
+    expect(page.locator("#portal-ss-status")).to_contain_text("没有找到")
+    expect(page.locator(RESULT)).to_have_count(0)
+    expect(page.locator(FINDER_BOX)).to_be_hidden()
+    link = page.get_by_role("link", name="在产品库中按条件查找")
+    expect(link).to_be_visible()
+    box = link.bounding_box()
+    assert box["y"] + box["height"] <= PHONE["height"], "on the first phone screen"
+    assert finder_query(link.get_attribute("href")) == {"q": ["火星殖民"]}
+    expect(page.locator("#portal-ss-toggle")).to_be_hidden()
+
+
+def test_finder_rules_load_only_when_a_query_is_run_and_only_once(page: Page, site_url: str):
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(urlsplit(r.url).path))
+    rules = ("/assets/queries.js", "/assets/data/finder-queries.json")
+    open_search(page, site_url, "")
+    expect(page.locator("#portal-ss-tools")).to_be_hidden()
+    expect(page.locator(FINDER_BOX)).to_be_hidden()
+    assert not [p for p in requested if p.endswith(rules)], "nothing loaded before a query"
+    search_field = page.get_by_label("搜索产品、政策、案例、通知和银行")
+    for query in ("个体户", "不要抵押", "应收账款"):
+        search_field.fill(query)
+        page.keyboard.press("Enter")
+        wait_done(page)
+    for path in rules:
+        assert sum(p.endswith(path) for p in requested) == 1, (path, requested)
 
 
 # ---------------------------------------------------------------- filters and the URL

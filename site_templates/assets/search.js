@@ -8,6 +8,13 @@
    - Excerpt: the page's `summary` meta when it has one, else Pagefind's excerpt widened to whole
      sentences of the page text. Page data only ever reaches the DOM through textContent and
      <mark> elements we create; it is never parsed as HTML.
+   - Plain-language queries: the first time a query is run, the product finder's rules are loaded
+     (assets/queries.js and the compiled content/queries.yml, the same ones products/ uses). When
+     the query holds a phrase they understand (个体户, 不要抵押 …), an amount (30万, 1.5亿) or a term
+     (12个月, 3年), a box above the results says what it was understood as and links to the
+     finder with the query as typed (products/?q=…), which re-interprets it. Otherwise a plain
+     "在产品库中查看" link does the same, shown for every non-empty query (worded "按条件查找"
+     when no product was found), so the visitor can always go on to the finder.
    No inline script or style: the site runs under a strict CSP. */
 (function () {
   "use strict";
@@ -30,6 +37,9 @@
   var toggle = document.getElementById("portal-ss-toggle");
   var activeCount = document.getElementById("portal-ss-active");
   var productsLink = document.getElementById("portal-ss-products");
+  var intentBox = document.getElementById("portal-ss-intent");
+  var intentLabels = document.getElementById("portal-ss-intent-labels");
+  var intentLink = document.getElementById("portal-ss-intent-link");
   var body = document.getElementById("portal-ss-body");
   var panel = document.getElementById("portal-ss-filters");
   var clearButton = document.getElementById("portal-ss-clear");
@@ -37,9 +47,12 @@
   var more = document.getElementById("portal-ss-more");
   var siteRoot = new URL(root.getAttribute("data-root") || "../", window.location.href);
   var bundleUrl = new URL(root.getAttribute("data-bundle") || "../pagefind/", window.location.href).href;
+  var queriesUrl = new URL(root.getAttribute("data-queries") || "assets/data/finder-queries.json", siteRoot).href;
   var baseTitle = document.title;
 
   var pagefindPromise = null;
+  var queriesPromise = null;
+  var linksFor = null;       // the query the finder box and link were made for
   var generation = 0;        // a newer search makes the results of an older one obsolete
   var results = [];
   var shown = 0;
@@ -125,6 +138,95 @@
       });
     });
     return Promise.all(tasks);
+  }
+
+  // ------------------------------------------------------------------ plain-language queries
+
+  // The finder's rules: assets/queries.js (window.PortalQueries) and the compiled rules JSON,
+  // loaded once, when the first query is run. Resolves to the rules, or null when either does
+  // not load (then only amounts and terms are recognised; the search itself is unaffected).
+  function loadQueries() {
+    if (!queriesPromise) {
+      var script = new Promise(function (resolve, reject) {
+        if (window.PortalQueries) { resolve(); return; }
+        var tag = document.createElement("script");
+        tag.src = new URL("assets/queries.js", siteRoot).href;
+        tag.onload = resolve;
+        tag.onerror = reject;
+        document.head.appendChild(tag);
+      });
+      var rules = window.fetch(queriesUrl).then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status + " " + queriesUrl);
+        return response.json();
+      });
+      queriesPromise = Promise.all([script, rules]).then(function (both) {
+        return window.PortalQueries && both[1] && both[1].rules ? both[1] : null;
+      }).catch(function (error) {
+        if (window.console) window.console.warn(error);
+        return null;
+      });
+    }
+    return queriesPromise;
+  }
+
+  // The same wording as the finder (products.js formatNumber).
+  function formatNumber(value) {
+    return Number(value).toFixed(4).replace(/0+$/, "").replace(/\.$/, "");
+  }
+
+  // An amount (30万, 30万元, 1.5亿, 5000元) and a term (12个月, 3年) as the finder reads them from
+  // its query (products.js extractNumbers: keep the two in step), with the finder's labels.
+  function numberLabels(text) {
+    var labels = [];
+    var amount = /(\d+(?:\.\d+)?)\s*(亿元|亿|万元|万|元)/.exec(text);
+    if (amount) {
+      var value = parseFloat(amount[1]);
+      value = amount[2].charAt(0) === "亿" ? value * 10000 : amount[2] === "元" ? value / 10000 : value;
+      if (value > 0) {
+        labels.push("需要的金额 " + formatNumber(value) + " 万元");
+        text = text.replace(amount[0], " ");
+      }
+    }
+    var term = /(\d+(?:\.\d+)?)\s*(个月|月|年)/.exec(text);
+    if (term) {
+      var months = Math.round(parseFloat(term[1]) * (term[2] === "年" ? 12 : 1));
+      if (months > 0) labels.push("需要的期限 " + months + " 个月");
+    }
+    return labels;
+  }
+
+  // What the finder would understand in a query: its labels, deduplicated, in the order typed.
+  function understand(query, compiled) {
+    var labels = [], text = query;
+    function add(label) { if (label && labels.indexOf(label) < 0) labels.push(label); }
+    if (compiled) {
+      try {
+        var r = window.PortalQueries.interpret(query, compiled);
+        (r && r.matches || []).forEach(function (m) { add(m.label); });
+        text = r && typeof r.rest === "string" ? r.rest : query;
+      } catch (error) {
+        if (window.console) window.console.warn(error);
+      }
+    } else if (typeof text.normalize === "function") {
+      text = text.normalize("NFKC");     // full-width digits, as queries.js would
+    }
+    numberLabels(text).forEach(add);
+    return labels;
+  }
+
+  // The way on to the finder: the box when the query says what is needed, else the plain link
+  // (with a query, always one of the two). Both carry the query as typed.
+  function showFinderLinks(state, labels, products) {
+    var href = new URL("products/?q=" + encodeURIComponent(state.q), siteRoot).href;
+    var boxed = !!state.q && labels.length > 0;
+    linksFor = state.q;
+    intentLabels.textContent = labels.join(" · ");
+    intentLink.href = href;
+    intentBox.hidden = !boxed;
+    productsLink.href = href;
+    productsLink.firstChild.nodeValue = products > 0 ? "在产品库中查看" : "在产品库中按条件查找";
+    productsLink.hidden = !state.q || boxed;
+    tools.hidden = !state.q;
   }
 
   // ------------------------------------------------------------------ text helpers
@@ -459,22 +561,28 @@
     if (!state.q) {
       root.setAttribute("data-state", "idle");
       document.title = baseTitle;
-      tools.hidden = true;
+      showFinderLinks(state, [], 0);
       body.hidden = true;
       setStatus(["输入关键词后按“搜索”，例如“信用贷款”“担保费”“个体工商户”。"]);
       return Promise.resolve();
     }
     root.setAttribute("data-state", "loading");
+    if (linksFor !== state.q) {            // a new query: no box or link for the old one meanwhile
+      intentBox.hidden = true;
+      productsLink.hidden = true;
+    }
     list.setAttribute("aria-busy", "true");
     setStatus(["正在搜索“" + state.q + "”……"]);
     document.title = "“" + state.q + "”的搜索结果 - " + baseTitle;
-    return loadPagefind().then(function (pagefind) {
+    var labelsPromise = loadQueries().then(function (compiled) { return understand(state.q, compiled); });
+    var searched = loadPagefind().then(function (pagefind) {
       return pagefind.search(state.q, { filters: filterSpec(state, null) }).then(function (main) {
         return facetCounts(pagefind, state, main).then(function (counts) { return [main, counts]; });
       });
-    }).then(function (pair) {
+    });
+    return Promise.all([searched, labelsPromise]).then(function (both) {
       if (gen !== generation) return null;
-      var main = pair[0], counts = pair[1];
+      var main = both[0][0], counts = both[0][1];
       results = main.results || [];
       lastQuery = state.q;
       var filtered = state.kind.length + state.bank.length > 0;
@@ -489,9 +597,8 @@
                    siteLink("products/", "金融产品"), "或", siteLink("policies/", "政策解读"), "。"]);
       }
       var products = ((main.totalFilters || {})["类别"] || {})["产品"] || 0;
-      productsLink.hidden = products === 0;
-      productsLink.href = new URL("products/?q=" + encodeURIComponent(state.q), siteRoot).href;
-      tools.hidden = !anyResult;
+      showFinderLinks(state, both[1], products);
+      toggle.hidden = !anyResult;
       body.hidden = !anyResult;
       renderOptions(counts, main.totalFilters || {}, state);
       return showMore(false);
@@ -503,8 +610,9 @@
       if (gen !== generation) return;
       list.removeAttribute("aria-busy");
       root.setAttribute("data-state", "error");
-      tools.hidden = true;
+      toggle.hidden = true;
       body.hidden = true;
+      labelsPromise.then(function (labels) { if (gen === generation) showFinderLinks(state, labels, 0); });
       setStatus(["搜索暂时无法使用，请稍后再试；也可以浏览", siteLink("products/", "金融产品"), "或",
                  siteLink("policies/", "政策解读"), "。"]);
       if (window.console) window.console.error(error);
