@@ -57,29 +57,10 @@
     return SPACED_UNITS.indexOf(unit) !== -1 ? l + "～" + h + " " + unit : l + unit + "～" + h + unit;
   }
 
-  // "30万", "1.5亿", "300000元" -> amount in 万元; "12个月", "3年" -> term in months.
+  // "30万", "1.5亿" -> amount; "12个月", "3年" -> term (assets/queries.js, shared with the site search).
   function extractNumbers(text) {
-    var out = { amount: null, term: null, amountText: "", termText: "", rest: text || "" };
-    var amount = /(\d+(?:\.\d+)?)\s*(亿元|亿|万元|万|元)/.exec(out.rest);
-    if (amount) {
-      var value = parseFloat(amount[1]);
-      value = amount[2].charAt(0) === "亿" ? value * 10000 : amount[2] === "元" ? value / 10000 : value;
-      if (value > 0) {
-        out.amount = value;
-        out.amountText = amount[0];
-        out.rest = out.rest.replace(amount[0], " ");
-      }
-    }
-    var term = /(\d+(?:\.\d+)?)\s*(个月|月|年)/.exec(out.rest);
-    if (term) {
-      var months = Math.round(parseFloat(term[1]) * (term[2] === "年" ? 12 : 1));
-      if (months > 0) {
-        out.term = months;
-        out.termText = term[0];
-        out.rest = out.rest.replace(term[0], " ");
-      }
-    }
-    return out;
+    if (window.PortalQueries && window.PortalQueries.numbers) return window.PortalQueries.numbers(text);
+    return { amount: null, term: null, amountText: "", termText: "", rest: text || "" };
   }
 
   // Drop filler words: whole words, and (for words of two or more characters, and the

@@ -174,24 +174,14 @@
     return Number(value).toFixed(4).replace(/0+$/, "").replace(/\.$/, "");
   }
 
-  // An amount (30万, 30万元, 1.5亿, 5000元) and a term (12个月, 3年) as the finder reads them from
-  // its query (products.js extractNumbers: keep the two in step), with the finder's labels.
+  // An amount (30万, 1.5亿) and a term (12个月, 3年), read as the finder reads them
+  // (PortalQueries.numbers in assets/queries.js), with the finder's labels.
   function numberLabels(text) {
     var labels = [];
-    var amount = /(\d+(?:\.\d+)?)\s*(亿元|亿|万元|万|元)/.exec(text);
-    if (amount) {
-      var value = parseFloat(amount[1]);
-      value = amount[2].charAt(0) === "亿" ? value * 10000 : amount[2] === "元" ? value / 10000 : value;
-      if (value > 0) {
-        labels.push("需要的金额 " + formatNumber(value) + " 万元");
-        text = text.replace(amount[0], " ");
-      }
-    }
-    var term = /(\d+(?:\.\d+)?)\s*(个月|月|年)/.exec(text);
-    if (term) {
-      var months = Math.round(parseFloat(term[1]) * (term[2] === "年" ? 12 : 1));
-      if (months > 0) labels.push("需要的期限 " + months + " 个月");
-    }
+    if (!window.PortalQueries || !window.PortalQueries.numbers) return labels;
+    var found = window.PortalQueries.numbers(text);
+    if (found.amount !== null) labels.push("需要的金额 " + formatNumber(found.amount) + " 万元");
+    if (found.term !== null) labels.push("需要的期限 " + found.term + " 个月");
     return labels;
   }
 
