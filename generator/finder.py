@@ -88,7 +88,7 @@ def finder_index(model: SiteModel) -> dict:
                    (("type", "product_type"), *LIST_FACETS.items(),
                     ("online", "online_application"), ("renewal", "renewal_without_repayment"), ("bank", "bank"),
                     ("amount", "amount"), ("term", "term"), ("rate", "rate"),
-                    ("days", "decision_days"))} | {"amount": "需要的金额", "term": "需要的期限"},
+                    ("days", "decision_days"))} | {"amount": "金额", "term": "期限"},
         "formats": model.fields.browser_formats(),
         "office_phone": model.office_phone,
         "products": columns,

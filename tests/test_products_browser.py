@@ -223,7 +223,7 @@ def test_empty_state_names_the_blocking_condition_and_relaxes_it(page: Page, sit
     empty = page.locator("#finder-empty")
     expect(empty).to_be_visible()
     expect(page.locator("[data-product-results] > li")).to_have_count(0)
-    relax = page.locator("#finder-relax button").filter(has_text="需要的金额")
+    relax = page.locator("#finder-relax button").filter(has_text="金额")
     online = [p for p in catalogue if p["online_application"]]
     expect(relax).to_contain_text(f"可看到 {len(online)} 款")
     expect(empty).to_contain_text("合作银行")
@@ -309,17 +309,19 @@ def test_cards_show_the_registry_wording(page: Page, site_url: str, catalogue, b
         assert card.locator(".portal-card__bank").inner_text().startswith(banks[p["bank_id"]])
 
 
+@pytest.mark.parametrize("query", ["?guarantee=信用", "?q=" + quote("我是个体户想贷30万")], ids=["filter", "sentence"])
 @pytest.mark.parametrize("elder", [False, True], ids=["normal", "elder"])
-def test_first_results_on_the_first_phone_screen(page: Page, site_url: str, elder: bool):
+def test_first_results_on_the_first_phone_screen(page: Page, site_url: str, elder: bool, query: str):
     page.set_viewport_size(PHONE)
     if elder:
         page.add_init_script("localStorage.setItem('portal-elder-mode', 'on')")
-    open_finder(page, site_url, "?guarantee=信用")
+    open_finder(page, site_url, query)
     first = page.locator("[data-product-results] > li").first
     box = first.bounding_box()
     assert box is not None and box["y"] < PHONE["height"], box
     expect(page.locator("#finder-panel")).to_be_hidden()
-    expect(page.locator("#finder-toggle")).to_have_text(re.compile(r"筛选\s*\(1\)"))
+    chips = page.locator("#finder-chips button.portal-chip:not(.portal-chip--all)").count()
+    expect(page.locator("#finder-toggle")).to_have_text(re.compile(rf"筛选\s*\({chips}\)"))
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"page overflows: {width}px"
 

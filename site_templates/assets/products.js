@@ -543,7 +543,7 @@
       li.appendChild(button);
       list.appendChild(li);
     });
-    if (active.length > 1) {
+    if (active.length > 2) {   // with one or two chips, their own × is as quick
       var li = el("li");
       var all = el("button", "清除全部条件", { type: "button", "class": "portal-chip portal-chip--all" });
       all.addEventListener("click", function () { self.clearAll(); });
@@ -649,8 +649,7 @@
     var notes = [], labels = [];
     this.interpreted.forEach(function (m) { if (labels.indexOf(m.label) === -1) labels.push(m.label); });
     if (labels.length) {
-      notes.push("已按您的说法设置：" + labels.join("；") + "。" +
-                 (this.chips.hidden ? "" : "不需要的条件可以点 × 去掉。"));
+      notes.push("已按您的说法设置：" + labels.join("；") + "。");
     }
     if (this.dropped) notes.push("没有找到含“" + this.dropped + "”的产品，下面只按识别出的条件列出。");
     this.understood.hidden = notes.length === 0;
@@ -842,7 +841,9 @@
       // A static page 2, 3 … (reached without JavaScript's list): show up to its cards.
       window.history.replaceState({ shown: first + this.index.page_size }, "", window.location.href);
     }
-    return this.interpret(stateFromUrl(window.location.search)).then(function (state) {
+    var initial = stateFromUrl(window.location.search);
+    if (initial.q) this.typed = initial.q;     // a shared ?q=: show it as typed, conditions below
+    return this.interpret(initial).then(function (state) {
       self.state = state;
       return self.commit(false);
     }).then(function () {
