@@ -709,7 +709,10 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[2000, 5000])
     parser.add_argument("--no-before", action="store_true", help="skip the before/after build times")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--before-commit", default=BEFORE_COMMIT,
+                        help="the commit to compare build times with (default f97f1ae, before the finder)")
     args = parser.parse_args()
+    globals()["BEFORE_COMMIT"] = args.before_commit   # one run compares with one commit
     from playwright.sync_api import sync_playwright
 
     results: dict = {"date": dt.datetime.now().isoformat(timespec="seconds"),
