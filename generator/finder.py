@@ -20,6 +20,7 @@ import json
 import os
 from pathlib import Path
 
+from generator.config import ConfigError
 from generator.fields import format_number
 from generator.pages import LIST_PAGE_SIZE as PAGE_SIZE, SiteModel
 
@@ -42,6 +43,10 @@ EPOCH = dt.date(2000, 1, 1)
 LIST_FACETS = {"guarantee": "guarantee_methods", "customer": "target_customers", "program": "programs"}
 
 
+# Bit masks are read with JavaScript's 32-bit bitwise operators.
+MAX_MASK_VALUES = 31
+
+
 def _mask(values: tuple[str, ...], vocab: tuple[str, ...]) -> int:
     return sum(1 << vocab.index(v) for v in values if v in vocab)
 
@@ -59,6 +64,10 @@ def finder_index(model: SiteModel) -> dict:
     bank_order = [b.bank_id for b in model.banks]
     vocab = {"type": model.vocab.get("product_type", ()),
              **{key: model.vocab.get(name, ()) for key, name in LIST_FACETS.items()}}
+    for key, name in LIST_FACETS.items():
+        if len(vocab[key]) > MAX_MASK_VALUES:
+            raise ConfigError(f"产品标准模式中“{model.fields.label(name)}”（{name}）的可选值超过 {MAX_MASK_VALUES} 个，"
+                              "产品查找页无法按它筛选；请精简可选值。")
     columns: dict[str, list] = {
         "bank": [bank_order.index(p.bank_id) for p in products],
         "type": [vocab["type"].index(p.product_type) for p in products],
