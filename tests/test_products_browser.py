@@ -433,3 +433,28 @@ def test_a_static_page_two_shows_its_products_with_javascript(page: Page, site_u
     page.goto(site_url + "products/page/2/")
     expect(page.locator("#finder[data-finder-renders]")).to_have_count(1)
     expect(page.locator(f'[data-product-results] > li[data-product-id="{catalogue[30]["product_id"]}"]')).to_be_in_viewport()
+
+
+def test_keyboard_only_filter_and_skip_to_results(page: Page, site_url: str, catalogue):
+    page.set_viewport_size(DESKTOP)
+    open_finder(page, site_url)
+    page.locator("#finder-sort").focus()
+    page.keyboard.press("Tab")
+    skip = page.locator(".portal-skip")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_visible()
+    # Space on a facet box applies it; focus stays on the box.
+    box = page.locator('#finder-panel input[name="guarantee"][value="信用"]')
+    box.focus()
+    before = renders(page)
+    page.keyboard.press("Space")
+    wait_render(page, before)
+    expect(box).to_be_focused()
+    assert result_ids(page) == [p["product_id"] for p in catalogue if "信用" in p["guarantee_methods"]]
+    # The skip link jumps past the filters to the results.
+    skip.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#finder-results-heading")).to_be_focused()
+    page.keyboard.press("Tab")
+    first = page.locator("[data-product-results] > li").first.locator("h3 a")
+    expect(first).to_be_focused()
