@@ -458,3 +458,12 @@ def test_keyboard_only_filter_and_skip_to_results(page: Page, site_url: str, cat
     page.keyboard.press("Tab")
     first = page.locator("[data-product-results] > li").first.locator("h3 a")
     expect(first).to_be_focused()
+
+
+def test_unknown_values_in_a_link_are_ignored_not_fatal(page: Page, site_url: str, catalogue):
+    page.set_viewport_size(DESKTOP)
+    open_finder(page, site_url, "?bank=nosuch,icbc&guarantee=" + quote("抵压,信用") + "&sort=evil&amount=-5")
+    assert result_ids(page) == [p["product_id"] for p in catalogue
+                                if p["bank_id"] == "icbc" and "信用" in p["guarantee_methods"]]
+    assert "nosuch" not in page.url and "evil" not in page.url and "amount" not in page.url
+    expect(page.locator("#finder-sort")).to_have_value("")

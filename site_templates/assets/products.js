@@ -19,6 +19,7 @@
   // Order of the groups in chips, counts and the empty state's suggestions.
   var GROUPS = ["q", "amount", "term", "customer", "guarantee", "type", "program", "bank", "online", "renewal"];
   var SPACED_UNITS = ["万元", "个月", "天"];
+  var SORTS = ["", "rate", "rate-max", "amount", "days", "updated"];
 
   // ---------- small helpers ----------
 
@@ -388,9 +389,21 @@
     return queriesPromise;
   }
 
+  // A hand-edited or outdated link (a bank that left, a misspelt value, an unknown sort) keeps
+  // only what this catalogue knows, instead of showing nothing.
+  Finder.prototype.known = function (state) {
+    var self = this, vocab = this.index.vocab;
+    MASK_KEYS.forEach(function (k) { state[k] = state[k].filter(function (v) { return v in self.valueBit[k]; }); });
+    state.type = state.type.filter(function (v) { return vocab.type.indexOf(v) !== -1; });
+    state.bank = state.bank.filter(function (v) { return v in self.bankIndex; });
+    if (SORTS.indexOf(state.sort) === -1) state.sort = "";
+    return state;
+  };
+
   Finder.prototype.interpret = function (state) {
     var self = this;
     this.interpreted = [];
+    state = this.known(state);
     if (!state.q) return Promise.resolve(state);
     return this.loadQueries().then(function (compiled) { return self.applyQueries(state, compiled); });
   };
