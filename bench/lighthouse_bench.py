@@ -103,7 +103,8 @@ def main() -> int:
         workdir = Path(tmp)
         site_dir = workdir / "site"
         run_portal("build", "--out", str(site_dir), check=True)
-        pages = {"home": "", "search": f"search/?q={quote('信用贷款')}", "product": first_product(site_dir)}
+        pages = {"home": "", "search": f"search/?q={quote('信用贷款')}",
+                 "finder": "products/?q=" + quote("个体户 不要抵押"), "product": first_product(site_dir)}
         server = GzipSiteServer(site_dir)
         try:
             results = {name: {"path": path, **run_lighthouse(server.url + path, args.form_factor, workdir)}

@@ -467,3 +467,14 @@ def test_unknown_values_in_a_link_are_ignored_not_fatal(page: Page, site_url: st
                                 if p["bank_id"] == "icbc" and "信用" in p["guarantee_methods"]]
     assert "nosuch" not in page.url and "evil" not in page.url and "amount" not in page.url
     expect(page.locator("#finder-sort")).to_have_value("")
+
+
+def test_when_the_index_cannot_load_the_static_pages_remain(page: Page, site_url: str, catalogue):
+    page.set_viewport_size(PHONE)
+    page.route("**/assets/data/finder.json", lambda route: route.abort())
+    page.goto(site_url + "products/")
+    expect(page.locator("#finder-status")).to_contain_text("筛选功能未能加载")
+    expect(page.locator("#finder-search")).to_be_hidden()
+    expect(page.locator("#finder-pager")).to_be_visible()
+    ids = page.locator("[data-product-results] > li").evaluate_all("els => els.map(e => e.dataset.productId)")
+    assert ids == [p["product_id"] for p in catalogue][:len(ids)] and len(ids) == 30

@@ -884,8 +884,13 @@
         // The static list (and its pages) stays usable; say why the filters are missing.
         var status = document.getElementById("finder-status");
         if (status) {
-          document.getElementById("finder-bar").hidden = false;
-          status.textContent = "筛选功能未能加载，下面列出全部产品。";
+          document.getElementById("finder-search").hidden = true;
+          document.getElementById("finder-toggle").hidden = true;
+          document.getElementById("finder-sort").closest("label").hidden = true;
+          root.setAttribute("data-finder-renders", "0");     // the static cards are the answer now
+          var pager = document.getElementById("finder-pager");
+          if (pager) pager.hidden = false;
+          status.textContent = "筛选功能未能加载，下面列出第一页产品，可翻页查看全部。";
         }
       });
   }
