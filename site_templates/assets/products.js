@@ -290,7 +290,7 @@
     var bundle = root.getAttribute("data-pagefind");
     var mapUrl = root.getAttribute("data-search-map");
     var imported = import(bundle + "pagefind.js").then(function (pf) {
-      return Promise.resolve(pf.options ? pf.options({ basePath: bundle }) : null)
+      return Promise.resolve(pf.options ? pf.options({ basePath: bundle, noWorker: true }) : null)
         .then(function () { return pf.init ? pf.init() : null; })
         .then(function () { return pf; });
     });
