@@ -66,7 +66,7 @@ def build_portal(paths: ProjectPaths, *, today: dt.date | None = None) -> BuildR
         written = pages.PageWriter(docs_dir, paths.templates, model).write_all()
         site.copy_assets(paths, docs_dir)
         finder.write_finder_index(docs_dir, model, loaded.queries.to_browser())
-        exports.write_downloads(docs_dir, model.products, loaded.catalog.banks, schema,
+        exports.write_downloads(docs_dir, model.products, loaded.catalog.banks, model.fields,
                                 sample_data=loaded.settings.sample_data, generated=today)
         banner = None
         if model.warning_notice is not None:

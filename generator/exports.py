@@ -68,7 +68,8 @@ def product_json(product: ProductRecord, bank: BankRecord, registry: FieldRegist
 
 
 def write_downloads(docs_dir: Path, products: list[ProductRecord], banks: dict[str, BankRecord],
-                    schema: CanonicalSchema, *, sample_data: bool, generated: dt.date) -> list[Path]:
+                    registry: FieldRegistry, *, sample_data: bool, generated: dt.date) -> list[Path]:
+    schema = registry.schema
     target = docs_dir / DOWNLOADS
     target.mkdir(parents=True, exist_ok=True)
     titles = [f.title for f in schema.fields]
@@ -86,7 +87,6 @@ def write_downloads(docs_dir: Path, products: list[ProductRecord], banks: dict[s
     _write_xlsx(xlsx_path, titles, rows, notes=_notes(sample_data, generated))
 
     json_path = target / "products.json"
-    registry = FieldRegistry(schema)
     payload = {
         "generated": generated.isoformat(),
         "sample_data": sample_data,

@@ -72,6 +72,22 @@ COMPARE_ROWS = ("rate", "bank", "product_type", "amount", "term", "guarantee_met
 # Combined figures and their labels.
 COMBINED_LABELS = {"rate": "年化利率", "amount": "贷款额度", "term": "贷款期限", "bank": "银行"}
 
+
+@dataclass(frozen=True)
+class Range:
+    """A figure shown as a range of two fields: "3.3%～4.8%", "最高 300 万元"."""
+
+    low: str          # field name of the lower bound (optional: empty or 0 means no lower limit)
+    high: str         # field name of the upper bound
+    unit: str
+    prefix: str = ""  # said before the upper bound alone: 最高, 最长
+
+
+# The combined figures cards and page headers lead with; the finder gets them via browser_formats.
+RANGES = {"rate": Range("rate_min", "rate_max", "%"),
+          "amount": Range("amount_min_wan", "amount_max_wan", "万元", "最高"),
+          "term": Range("term_min_months", "term_max_months", "个月", "最长")}
+
 # A 续贷 product is only for an existing borrower whose loan falls due: a finder that ranks by
 # rate must not let it pass for a new loan's cheapest offer without saying so.
 RENEWAL_TYPE = "续贷"
@@ -152,20 +168,24 @@ class FieldRegistry:
 
     # --- combined figures: what cards and page headers lead with ---
 
+    def range(self, product: ProductRecord, key: str) -> str:
+        r = RANGES[key]
+        return range_text(getattr(product, r.low), getattr(product, r.high), r.unit, prefix=r.prefix)
+
     def rate(self, product: ProductRecord) -> str:
-        return range_text(product.rate_min, product.rate_max, "%")
+        return self.range(product, "rate")
 
     def amount(self, product: ProductRecord) -> str:
-        return range_text(product.amount_min_wan, product.amount_max_wan, "万元", prefix="最高")
+        return self.range(product, "amount")
 
     def term(self, product: ProductRecord) -> str:
-        return range_text(product.term_min_months, product.term_max_months, "个月", prefix="最长")
+        return self.range(product, "term")
 
     def combined(self, product: ProductRecord, key: str, bank_name: str = "") -> str:
         if key == "bank":
             return bank_name
-        if key in ("rate", "amount", "term"):
-            return getattr(self, key)(product)
+        if key in RANGES:
+            return self.range(product, key)
         return self.text(product, key)
 
     def display_block(self, product: ProductRecord, bank_name: str) -> dict[str, str]:
@@ -189,8 +209,7 @@ class FieldRegistry:
 
     def browser_formats(self) -> dict:
         """The range wording for the finder's cards, so JavaScript formats as Python does."""
-        return {"rate": {"unit": "%", "prefix": ""}, "amount": {"unit": "万元", "prefix": "最高"},
-                "term": {"unit": "个月", "prefix": "最长"},
+        return {**{key: {"unit": r.unit, "prefix": r.prefix} for key, r in RANGES.items()},
                 "days": {"unit": DISPLAY["decision_days"].unit, "template": DISPLAY["decision_days"].template},
                 "renewal_type": RENEWAL_TYPE,
                 "renewal_note": RENEWAL_NOTE}

@@ -2,7 +2,7 @@
 
 The finder at ``products/`` (``assets/products.js``) filters, counts, sorts and renders cards in
 the browser from this file alone; a text query goes to Pagefind, whose page ids are mapped to
-products by ``search_map``. Measured choice (README "Product finder"): at 5,000 products the
+products by ``write_search_map``'s file. Measured choice (README "Product finder"): at 5,000 products the
 index is far smaller than the HTML of every card, and exact range filters (amount, term) and
 counts per facet value with OR inside a group are simple loops over columns, where Pagefind's
 string filters would need buckets and one search per active group.
@@ -93,11 +93,11 @@ def finder_index(model: SiteModel) -> dict:
         "page_size": PAGE_SIZE,
         "banks": [{"id": b.bank_id, "name": b.short_name or b.name} for b in model.banks],
         "vocab": {k: list(v) for k, v in vocab.items()},
+        # Chip and card labels; the amount and term chips name what the user needs, not the range.
         "labels": {key: model.fields.label(name) for key, name in
                    (("type", "product_type"), *LIST_FACETS.items(),
                     ("online", "online_application"), ("renewal", "renewal_without_repayment"), ("bank", "bank"),
-                    ("amount", "amount"), ("term", "term"), ("rate", "rate"),
-                    ("days", "decision_days"))} | {"amount": "金额", "term": "期限"},
+                    ("rate", "rate"), ("days", "decision_days"))} | {"amount": "金额", "term": "期限"},
         "formats": model.fields.browser_formats(),
         "office_phone": model.office_phone,
         "products": columns,

@@ -61,7 +61,7 @@
   // "30万", "1.5亿" -> amount; "12个月", "3年" -> term (assets/queries.js, shared with the site search).
   function extractNumbers(text) {
     if (window.PortalQueries && window.PortalQueries.numbers) return window.PortalQueries.numbers(text);
-    return { amount: null, term: null, amountText: "", termText: "", rest: text || "" };
+    return { amount: null, term: null, rest: text || "", labels: [] };
   }
 
   // Drop filler words: whole words, and (for words of two or more characters, and the
@@ -432,14 +432,9 @@
       }
     }
     var numbers = extractNumbers(text);
-    if (numbers.amount !== null) {
-      next.amount = numbers.amount; added.amount = true;
-      matches = matches.concat([{ phrase: numbers.amountText, label: "需要的金额 " + formatNumber(numbers.amount) + " 万元" }]);
-    }
-    if (numbers.term !== null) {
-      next.term = numbers.term; added.term = true;
-      matches = matches.concat([{ phrase: numbers.termText, label: "需要的期限 " + numbers.term + " 个月" }]);
-    }
+    if (numbers.amount !== null) { next.amount = numbers.amount; added.amount = true; }
+    if (numbers.term !== null) { next.term = numbers.term; added.term = true; }
+    matches = matches.concat(numbers.labels.map(function (label) { return { label: label }; }));
     next.q = dropFiller(numbers.rest, compiled && compiled.ignore || []);
     this.interpreted = matches;
     this.fromQuery = added;
@@ -463,7 +458,7 @@
 
   // ---------- rendering ----------
 
-  Finder.prototype.renderCard = function (i, selected) {
+  Finder.prototype.renderCard = function (i) {
     var c = this.cols, f = this.index.formats, idx = this.index;
     var card = this.cards[i];
     var li = el("li", null, { "class": "portal-card", "data-product-id": card.id });
@@ -530,6 +525,25 @@
     return s[key].join(" 或 ");
   };
 
+  Finder.prototype.activeGroups = function () {
+    var self = this;
+    return GROUPS.filter(function (k) { return self.groupActive(k); });
+  };
+
+  // "担保方式：信用 或 保证", as chips, the empty state and its suggestions name a condition.
+  Finder.prototype.conditionText = function (key) {
+    return this.label(key) + "：" + this.groupText(key);
+  };
+
+  // A chip's × or an empty-state suggestion: drop one condition, then show the top of the list.
+  Finder.prototype.dropGroup = function (key) {
+    var self = this;
+    this.clearGroup(key);
+    if (key === "q") this.typed = "";
+    this.lastChanged = null;
+    this.commit(true).then(function () { self.showTop(); });
+  };
+
   Finder.prototype.clearGroup = function (key) {
     var s = this.state;
     if (key === "q") s.q = "";
@@ -539,20 +553,15 @@
   };
 
   Finder.prototype.renderChips = function () {
-    var self = this, list = this.chips, active = GROUPS.filter(function (k) { return self.groupActive(k); });
+    var self = this, list = this.chips, active = this.activeGroups();
     list.textContent = "";
     active.forEach(function (key) {
-      var text = self.label(key) + "：" + self.groupText(key);
+      var text = self.conditionText(key);
       var li = el("li");
       var button = el("button", null, { type: "button", "class": "portal-chip", "aria-label": "去掉条件 " + text });
       button.appendChild(el("span", text));
       button.appendChild(el("span", "×", { "aria-hidden": "true", "class": "portal-chip__x" }));
-      button.addEventListener("click", function () {
-        self.clearGroup(key);
-        if (key === "q") self.typed = "";
-        self.lastChanged = null;
-        self.commit(true).then(function () { self.showTop(); });
-      });
+      button.addEventListener("click", function () { self.dropGroup(key); });
       li.appendChild(button);
       list.appendChild(li);
     });
@@ -581,9 +590,9 @@
   Finder.prototype.renderEmpty = function (relax, maxAmount) {
     var self = this, why = this.emptyWhy, list = this.relaxList;
     list.textContent = "";
-    var active = GROUPS.filter(function (k) { return self.groupActive(k); });
+    var active = this.activeGroups();
     var helpful = active.filter(function (k) { return relax[k] > 0; });
-    var named = function (k) { return "“" + self.label(k) + "：" + self.groupText(k) + "”"; };
+    var named = function (k) { return "“" + self.conditionText(k) + "”"; };
     var text;
     if (!active.length) text = "产品库暂时没有产品。";
     else if (active.length === 1) text = "没有符合" + named(active[0]) + "的产品。";
@@ -596,14 +605,9 @@
     why.textContent = text;
     helpful.forEach(function (key) {
       var li = el("li");
-      var button = el("button", "去掉“" + self.label(key) + "：" + self.groupText(key) + "”，可看到 " + relax[key] + " 款产品",
+      var button = el("button", "去掉" + named(key) + "，可看到 " + relax[key] + " 款产品",
         { type: "button", "class": "md-button" });
-      button.addEventListener("click", function () {
-        self.clearGroup(key);
-        if (key === "q") self.typed = "";
-        self.lastChanged = null;
-        self.commit(true).then(function () { self.showTop(); });
-      });
+      button.addEventListener("click", function () { self.dropGroup(key); });
       li.appendChild(button);
       list.appendChild(li);
     });
@@ -641,10 +645,9 @@
     var self = this, results = computed.results;
     this.renderCounts(computed.counts);
     this.renderChips();
-    var selected = loadSelection();
     var list = this.list;
     list.textContent = "";
-    visible.forEach(function (i) { list.appendChild(self.renderCard(i, selected)); });
+    visible.forEach(function (i) { list.appendChild(self.renderCard(i)); });
     this.compareToggles.render();
     var rest = results.length - Math.min(this.shown, results.length);
     this.more.hidden = rest <= 0;
@@ -652,7 +655,7 @@
     this.empty.hidden = results.length !== 0;
     if (results.length === 0) this.renderEmpty(computed.relax, computed.maxAmount);
     var status;
-    if (this.groupActive("q") || GROUPS.some(function (k) { return self.groupActive(k); })) {
+    if (this.activeGroups().length) {
       status = "找到 " + results.length + " 款产品（共 " + this.n + " 款）";
     } else {
       status = "共 " + this.n + " 款产品";
@@ -986,13 +989,7 @@
       .catch(function () { status.textContent = "产品数据加载失败，请刷新页面重试。"; });
   }
 
-  function initStaticToggles() {
-    // Product cards outside the finder (none today) would still get their compare boxes.
-    if (document.getElementById("finder")) return;
-    compareToggles(document.querySelector("[data-product-results]"));
-  }
-
-  function init() { initFinder(); initStaticToggles(); initComparePage(); }
+  function init() { initFinder(); initComparePage(); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
 })();

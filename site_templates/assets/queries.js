@@ -154,18 +154,19 @@
     }
   }
 
-  /* numbers(text) -> {amount (万元) | null, term (months) | null, amountText, termText, rest}:
-     "30万", "30万元", "1.5亿", "300000元" -> amount; "12个月", "3年" -> term; rest is the text
-     without them. Used by the finder and the site search, so both read a query alike. */
+  /* numbers(text) -> {amount (万元) | null, term (months) | null, rest, labels}: "30万",
+     "30万元", "1.5亿", "300000元" -> amount; "12个月", "3年" -> term; rest is the text without
+     them; labels say what was read ("需要的金额 30 万元"). Used by the finder and the site search,
+     so both read a query alike and say so in the same words. */
   function numbers(text) {
-    var out = { amount: null, term: null, amountText: "", termText: "", rest: text || "" };
+    var out = { amount: null, term: null, rest: text || "", labels: [] };
     var amount = /(\d+(?:\.\d+)?)\s*(亿元|亿|万元|万|元)/.exec(out.rest);
     if (amount) {
       var value = parseFloat(amount[1]);
       value = amount[2].charAt(0) === "亿" ? value * 10000 : amount[2] === "元" ? value / 10000 : value;
       if (value > 0) {
         out.amount = value;
-        out.amountText = amount[0];
+        out.labels.push("需要的金额 " + value.toFixed(4).replace(/0+$/, "").replace(/\.$/, "") + " 万元");
         out.rest = out.rest.replace(amount[0], " ");
       }
     }
@@ -174,7 +175,7 @@
       var months = Math.round(parseFloat(term[1]) * (term[2] === "年" ? 12 : 1));
       if (months > 0) {
         out.term = months;
-        out.termText = term[0];
+        out.labels.push("需要的期限 " + months + " 个月");
         out.rest = out.rest.replace(term[0], " ");
       }
     }

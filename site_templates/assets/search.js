@@ -169,20 +169,11 @@
     return queriesPromise;
   }
 
-  // The same wording as the finder (products.js formatNumber).
-  function formatNumber(value) {
-    return Number(value).toFixed(4).replace(/0+$/, "").replace(/\.$/, "");
-  }
-
-  // An amount (30万, 1.5亿) and a term (12个月, 3年), read as the finder reads them
-  // (PortalQueries.numbers in assets/queries.js), with the finder's labels.
+  // An amount (30万, 1.5亿) and a term (12个月, 3年), read and worded as the finder does
+  // (PortalQueries.numbers in assets/queries.js).
   function numberLabels(text) {
-    var labels = [];
-    if (!window.PortalQueries || !window.PortalQueries.numbers) return labels;
-    var found = window.PortalQueries.numbers(text);
-    if (found.amount !== null) labels.push("需要的金额 " + formatNumber(found.amount) + " 万元");
-    if (found.term !== null) labels.push("需要的期限 " + found.term + " 个月");
-    return labels;
+    if (!window.PortalQueries || !window.PortalQueries.numbers) return [];
+    return window.PortalQueries.numbers(text).labels;
   }
 
   // What the finder would understand in a query: its labels, deduplicated, in the order typed.
