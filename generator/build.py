@@ -59,7 +59,8 @@ def build_portal(paths: ProjectPaths, *, today: dt.date | None = None) -> BuildR
     if not loaded.issues.valid:
         return result
     model = pages.make_model(loaded.catalog, loaded.content, loaded.settings, schema.titles, today,
-                             schema.vocab, office_phone=info.footer.contact_phone)
+                             schema.vocab, office_phone=info.footer.contact_phone,
+                             base_url=info.base_url)
     with publish.staging_area(paths.out) as stage:
         docs_dir, site_dir = stage / "docs", stage / "site"
         docs_dir.mkdir()

@@ -41,6 +41,7 @@ class SiteModel:
     today: dt.date
     vocab: dict[str, tuple[str, ...]] = field(default_factory=dict)   # allowed values per field
     office_phone: str = ""                   # the office's phone (footer), for the finder's empty state
+    base_url: str | None = None              # the public address ("…/"), for QR codes and share tags
 
     @functools.cached_property
     def fields(self) -> FieldRegistry:
@@ -127,13 +128,14 @@ def doc_updated(document: ContentDocument) -> dt.date:
 
 def make_model(catalog: Catalog, content: SiteContent, settings: PortalSettings,
                field_titles: dict[str, str], today: dt.date,
-               vocab: dict[str, tuple[str, ...]] | None = None, office_phone: str = "") -> SiteModel:
+               vocab: dict[str, tuple[str, ...]] | None = None, office_phone: str = "",
+               base_url: str | None = None) -> SiteModel:
     order = {b.bank_id: (b.sort_order, b.bank_id) for b in catalog.banks.values()}
     products = sorted((p for p in catalog.products if is_published(p, today)),
                       key=lambda p: (order.get(p.bank_id, (999, p.bank_id)), p.product_id))
     banks = sorted(catalog.banks.values(), key=lambda b: (b.sort_order, b.bank_id))
     return SiteModel(catalog, content, settings, products, banks, field_titles, today, vocab or {},
-                     office_phone)
+                     office_phone, base_url)
 
 
 def make_environment(templates_dir: Path, registry: FieldRegistry) -> Environment:
@@ -193,6 +195,7 @@ class PageWriter:
                       vocab=m.vocab, page_number=number, page_count=page_count,
                       page_products=m.products[start:start + LIST_PAGE_SIZE], first_index=start)
         self.page("compare.md", "compare.html", {"title": "产品对比", "hide": ["toc"], "search_exclude": True})
+        self.page("guide.md", "guide.html", {"title": "帮我选", "hide": ["toc"], "search_exclude": True})
         self.page("downloads/index.md", "downloads.html", {"title": "数据下载", "search_exclude": True})
         for product in m.products:
             self.page(f"products/{product.product_id}.md", "product.html",

@@ -10,7 +10,7 @@ from generator.config import ConfigError, ProjectPaths
 
 # Generated pages stay out of the nav: 3,000 product pages in the nav cost minutes and GBs.
 NOT_IN_NAV = "\n".join(["/products/*", "/banks/*", "/policies/*", "/cases/*", "/notices/*",
-                        "/about.md", "/compare.md", "/downloads/*"])
+                        "/about.md", "/compare.md", "/guide.md", "/downloads/*"])
 
 
 class SiteBuildError(Exception):
