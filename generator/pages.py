@@ -17,7 +17,9 @@ from pathlib import Path
 
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import escape
 
+from generator import share
 from generator.config import PortalSettings
 from generator.fields import FieldRegistry, date_zh, format_number, yes_no
 from generator.models import BankRecord, Catalog, ContentDocument, ProductRecord, SiteContent
@@ -46,6 +48,10 @@ class SiteModel:
     @functools.cached_property
     def fields(self) -> FieldRegistry:
         return FieldRegistry(self.catalog.schema)
+
+    def public_url(self, path: str) -> str | None:
+        """The absolute address of a site path ("products/x/"), when ``base_url`` is set."""
+        return self.base_url + path if self.base_url else None
 
     def bank(self, bank_id: str) -> BankRecord:
         return self.catalog.banks[bank_id]
@@ -198,9 +204,17 @@ class PageWriter:
         self.page("guide.md", "guide.html", {"title": "帮我选", "hide": ["toc"], "search_exclude": True})
         self.page("downloads/index.md", "downloads.html", {"title": "数据下载", "search_exclude": True})
         for product in m.products:
+            bank = m.bank(product.bank_id)
+            public_url = m.public_url(f"products/{product.product_id}/")
+            summary = share.description(product, bank, m.fields, sample=sample)
+            qr = share.qr_svg(public_url, f"{product.name}的网址二维码") if public_url else None
             self.page(f"products/{product.product_id}.md", "product.html",
-                      {"title": product.name, "hide": ["toc"], "sample_data": sample},
-                      p=product, bank=m.bank(product.bank_id))
+                      {"title": product.name, "hide": ["toc"], "sample_data": sample,
+                       # Material prints page.meta.description unescaped (MkDocs does not autoescape).
+                       "description": str(escape(summary)),
+                       "portal_share": {"title": f"{product.name} - {bank.short_name or bank.name}",
+                                        "description": summary, "url": public_url}},
+                      p=product, bank=bank, public_url=public_url, qr=qr)
         self.page("banks/index.md", "bank_list.html", {"title": "合作银行", "search_exclude": True})
         for bank in m.banks:
             self.page(f"banks/{bank.bank_id}.md", "bank.html",

@@ -224,10 +224,10 @@ def test_dead_links_in_staff_content_stop_the_build(tmp_path):
     before = tree_digest(out)
     page = project / "content" / "pages" / "about.md"
     page.write_text(page.read_text(encoding="utf-8")
-                    + "\n\n见[旧的办事指南](../guide/)和[本页说明](#no-such-section)。\n", encoding="utf-8")
+                    + "\n\n见[旧的办事指南](../old-guide/)和[本页说明](#no-such-section)。\n", encoding="utf-8")
     result = run_portal("build", "--out", str(out), cwd=project)
     assert result.returncode == 1, result.stdout + result.stderr
-    assert "content/pages/about.md：链接“../guide/”指向的页面不存在" in result.stderr
+    assert "content/pages/about.md：链接“../old-guide/”指向的页面不存在" in result.stderr
     assert "“#no-such-section”不存在" in result.stderr
     assert tree_digest(out) == before
 

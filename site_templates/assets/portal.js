@@ -91,7 +91,16 @@
     sync();
   }
 
-  function init() { initBanner(); initDocFilters(); initMenu(); }
+  // "打印" buttons: shown only with JavaScript, since only script can open the print dialog.
+  function initPrintButtons() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (button) {
+      button.addEventListener("click", function () { window.print(); });
+      var holder = button.closest("[hidden]");
+      if (holder) holder.hidden = false;
+    });
+  }
+
+  function init() { initBanner(); initDocFilters(); initMenu(); initPrintButtons(); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
 })();

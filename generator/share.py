@@ -1,0 +1,42 @@
+"""What a product page says when it leaves the site: shared in a chat app, printed, scanned.
+
+- ``description``: one line (bank, annual rate, amount, term, summary) for ``<meta name=
+  "description">`` and Open Graph, so a link pasted into a chat app says what it is;
+- ``qr_svg``: a QR code of the page's public address, made offline at build time (segno) and
+  inlined as SVG, so the printed sheet leads back to the live page. Without ``base_url`` the
+  public address is unknown and no code is made: a code of a relative path scans to nothing.
+"""
+
+from __future__ import annotations
+
+import segno
+from markupsafe import Markup
+
+from generator.fields import FieldRegistry
+from generator.models import BankRecord, ProductRecord
+
+# Search engines and chat apps cut descriptions at roughly this many Chinese characters.
+DESCRIPTION_CHARS = 120
+# 4 modules of quiet zone is what the QR standard asks for; scanners fail more often with less
+# on a printed page next to text.
+QR_BORDER = 4
+
+
+def description(product: ProductRecord, bank: BankRecord, fields: FieldRegistry, *, sample: bool = False) -> str:
+    """"某银行 · 年化利率 3.3%～4.8% · 最高 300 万元 · 最长 36 个月。<summary>" (cut to length).
+
+    Demo data says so first: a shared preview is read without the page's 示例数据 badge.
+    """
+    facts = ("【示例数据】" if sample else "") + " · ".join([bank.short_name or bank.name, f"{fields.label('rate')} {fields.rate(product)}",
+                        fields.amount(product), fields.term(product)])
+    text = f"{facts}。{' '.join(product.summary.split())}"
+    return text if len(text) <= DESCRIPTION_CHARS else text[:DESCRIPTION_CHARS - 1] + "…"
+
+
+def qr_svg(url: str, label: str) -> Markup:
+    """An inline SVG QR code of ``url`` (error correction M: survives a smudged print)."""
+    code = segno.make(url, error="m", micro=False)
+    svg = code.svg_inline(scale=1, border=QR_BORDER, title=label, svgclass="portal-qr__code",
+                          lineclass=None, omitsize=True)
+    # segno escapes the title; the URL is ours (base_url + a validated product id).
+    return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{Markup.escape(label)}" ', 1))

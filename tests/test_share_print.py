@@ -1,0 +1,153 @@
+"""A product page that leaves the site: printed on one A4 page, scanned from its QR code, shared
+as a link whose preview says what it is. Checked in Chromium on the demo and on a product with
+every text at its longest (name 40 characters, summary 200, long rate note and address)."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from generator.config import load_settings
+from tests.conftest import ROOT, SiteServer, copy_project, run_portal
+from tests.test_fields import EMPTY
+
+pytestmark = pytest.mark.browser
+
+BASE_URL = "https://portal.example.gov.cn/xwqy/"
+LONGEST = {
+    **EMPTY, "product_id": "abc-test-longest", "name": "超长名称“引号”<b>测试</b>" + "贷" * 21,
+    "summary": "长" * 200, "rate_note": "利率说明" * 40, "branch_address": "地址很长" * 30,
+    "contact_name": "联系人" * 10, "guarantee_methods": "信用、保证、抵押、质押、政府性融资担保",
+    "target_customers": "小型企业、微型企业、个体工商户、小微企业主、农民专业合作社、家庭农场",
+    "repayment_methods": "等额本息、等额本金、按月付息到期还本、按季付息到期还本、随借随还、分期还本",
+    "apply_url": "https://www.abchina.com/" + "a" * 150, "guarantee_fee_rate": "0.5",
+}
+
+
+def pdf_pages(pdf: bytes) -> int:
+    """Page objects in a PDF written by Chromium (``/Type /Pages`` is the tree, not a page)."""
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
+
+
+def add_products(project: Path, *products: dict) -> None:
+    data = project / "catalog" / "banks" / "abc" / "products.csv"
+    rows = list(csv.DictReader(io.StringIO(data.read_text(encoding="utf-8"))))
+    header = list(rows[0].keys())
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows + [{k: p.get(k, "") for k in header} for p in products])
+    data.write_text(buffer.getvalue(), encoding="utf-8")
+
+
+def set_base_url(project: Path, base_url: str | None) -> None:
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    line = f"    base_url: {base_url}" if base_url else "    base_url:"
+    config.write_text(re.sub(r"(?m)^    base_url:.*$", line, text), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory):
+    """The same project built with a public address and without one."""
+    project = copy_project(tmp_path_factory.mktemp("share"))
+    add_products(project, LONGEST, EMPTY)
+    built = {}
+    for key, base in (("with", BASE_URL), ("without", None)):
+        set_base_url(project, base)
+        out = project / f"site-{key}"
+        run_portal("build", "--out", str(out), cwd=project, check=True)
+        built[key] = out
+    servers = {key: SiteServer(out) for key, out in built.items()}
+    yield {key: (built[key], servers[key].url) for key in built}
+    for server in servers.values():
+        server.stop()
+
+
+def head_meta(page: Page) -> dict[str, str]:
+    metas = page.locator("head meta[property^='og:'], head meta[name='description']")
+    return {(m.get_attribute("property") or m.get_attribute("name")): m.get_attribute("content")
+            for m in metas.all()}
+
+
+def test_shared_link_preview_names_product_bank_and_annual_rate(page: Page, sites):
+    _, url = sites["with"]
+    page.goto(f"{url}products/abc-test-longest/")
+    meta = head_meta(page)
+    assert meta["og:title"].startswith(LONGEST["name"])          # quotes and <b> kept as text
+    assert "农业银行" in meta["og:title"]
+    assert meta["og:url"] == f"{BASE_URL}products/abc-test-longest/"
+    for text in (meta["og:description"], meta["description"]):
+        assert text.startswith("【示例数据】农业银行 · 年化利率 3.5%")   # demo data says so first
+        assert "最高 100 万元" in text and len(text) <= 120
+    # The attribute was not broken open by the quote or the tag in the name.
+    raw = (sites["with"][0] / "products" / "abc-test-longest" / "index.html").read_text(encoding="utf-8")
+    assert "<b>测试</b>" not in raw
+    assert html.escape(LONGEST["name"], quote=True) in raw
+
+
+def test_without_a_public_address_there_is_no_qr_code_and_no_og_url(page: Page, sites):
+    _, url = sites["without"]
+    page.goto(f"{url}products/abc-test-longest/")
+    expect(page.locator(".portal-qr")).to_have_count(0)
+    assert "og:url" not in head_meta(page)
+    assert "年化利率" in head_meta(page)["og:description"]
+
+
+def test_qr_code_encodes_the_public_address(sites):
+    """Decoded independently: segno's module matrix of the expected URL equals the inline SVG's."""
+    import segno
+
+    site, _ = sites["with"]
+    raw = (site / "products" / "abc-test-longest" / "index.html").read_text(encoding="utf-8")
+    svg = re.search(r'<svg role="img"[^>]*class="portal-qr__code".*?</svg>', raw, re.S).group(0)
+    expected = segno.make(f"{BASE_URL}products/abc-test-longest/", error="m", micro=False)
+    out = io.BytesIO()
+    expected.save(out, kind="svg", scale=1, border=4, svgclass="portal-qr__code", lineclass=None,
+                  omitsize=True, xmldecl=False, svgns=False)
+    path = re.search(r' d="([^"]+)"', out.getvalue().decode()).group(1)
+    assert f' d="{path}"' in svg
+
+
+@pytest.mark.parametrize("elder", [False, True], ids=["normal", "elder"])
+@pytest.mark.parametrize("product_id", ["abc-test-longest", "abc-test-empty"])
+def test_a_product_prints_on_one_a4_page_with_qr_disclaimer_and_date(browser, sites, elder, product_id):
+    _, url = sites["with"]
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    if elder:
+        context.add_init_script("localStorage.setItem('portal-elder-mode', 'on')")
+    page = context.new_page()
+    page.goto(f"{url}products/{product_id}/")
+    page.wait_for_load_state("load")
+    assert pdf_pages(page.pdf(format="A4", print_background=True)) == 1
+    page.emulate_media(media="print")
+    for shown in ("h1", ".portal-product__bank", ".portal-rate__value", ".portal-keyfacts",
+                  ".portal-contact", ".portal-qr svg", ".portal-disclaimer", ".portal-date"):
+        expect(page.locator(shown).first).to_be_visible()
+    for hidden in (".md-header", ".portal-banner", ".md-tabs", ".md-footer", ".portal-actions",
+                   ".portal-fields", "#eligibility", "#materials", ".portal-calc"):
+        for node in page.locator(hidden).all():
+            expect(node).to_be_hidden()
+    context.close()
+
+
+def test_demo_product_pages_carry_share_tags_and_qr_codes(demo_site):
+    base_url = load_settings(ROOT / "mkdocs.yml").extra["base_url"]    # the demo sets one
+    assert base_url
+    pages = [d for d in sorted((demo_site / "products").iterdir()) if (d / "index.html").is_file()
+             and d.name != "page"]
+    assert pages
+    for page_dir in pages:
+        raw = (page_dir / "index.html").read_text(encoding="utf-8")
+        title = html.unescape(re.search(r'<meta property="og:title" content="([^"]*)"', raw).group(1))
+        heading = html.unescape(re.search(r"<h1[^>]*>(.*?)</h1>", raw, re.S).group(1))
+        assert title.startswith(heading)
+        assert re.search(r'<meta property="og:description" content="[^"]*年化利率', raw)
+        assert f'<meta property="og:url" content="{base_url}products/{page_dir.name}/">' in raw
+        assert 'class="portal-qr__code"' in raw
