@@ -93,6 +93,11 @@ RANGES = {"rate": Range("rate_min", "rate_max", "%"),
 RENEWAL_TYPE = "续贷"
 RENEWAL_NOTE = "续贷产品：仅适用于贷款即将到期、需要续期的企业"
 
+# Repayment methods whose schedule follows from amount, term and rate alone, so the product
+# page's cost calculator (assets/calculator.js) can compute it; any other method (随借随还,
+# 按季付息到期还本, 分期还本, 其他) depends on how the loan is drawn and is quoted by the bank.
+CALCULABLE_METHODS = ("等额本息", "等额本金", "按月付息到期还本")
+
 
 def format_number(value: float | int | None) -> str:
     """4.35 -> "4.35", 300.0 -> "300", None -> "" (no float noise, no trailing zeros)."""
@@ -199,6 +204,11 @@ class FieldRegistry:
     @staticmethod
     def is_renewal_only(product: ProductRecord) -> bool:
         return product.product_type == RENEWAL_TYPE
+
+    @staticmethod
+    def calculable_methods(product: ProductRecord) -> tuple[str, ...]:
+        """The product's repayment methods the calculator computes, in the bank's order."""
+        return tuple(m for m in product.repayment_methods if m in CALCULABLE_METHODS)
 
     @property
     def page_table(self) -> tuple[str, ...]:

@@ -1,0 +1,373 @@
+"""The loan cost calculator on product pages, in Chromium, against an independent Python reference.
+
+Expected figures are computed here exactly (``fractions``, then half-up to the fen) from the published
+catalogue (``downloads/products.json``) and the formulas of the issue, never read back from
+the page. Products are chosen by what they offer (a guarantee fee, 等额本息, no computable
+method …) so the tests keep working when the demo data changes.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from generator.fields import CALCULABLE_METHODS
+from tests.quality.accessibility import audit, set_elder_mode
+from tests.quality.findings import report
+
+pytestmark = pytest.mark.browser
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+FEN = Decimal("0.01")
+OUTPUTS = ("first-payment", "total-interest", "total-fee", "total-cost")
+
+
+# ---- the reference: the issue's formulas, exact ----
+# Fractions, not floats or a fixed-precision Decimal: 1850100 × 4.06 % ÷ 12 is 6259.505 exactly,
+# and dividing the rate by 12 first in an 80-digit Decimal already gives 6259.50499…
+
+def money(x: Fraction) -> Decimal:
+    """Half-up to the fen."""
+    return (Decimal(math.floor(x * 100 + Fraction(1, 2))) / 100).quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+def expected(amount_wan: str, months: int, rate: str, method: str | None, fee_rate) -> dict[str, str | None]:
+    """first payment, total interest, fee and total cost as the page must show them ("—" = None)."""
+    p = Fraction(amount_wan) * 10000
+    n = months
+    r = Fraction(rate) / 100 / 12
+    fee = money(p * Fraction(str(fee_rate)) / 100 * n / 12) if fee_rate is not None else Decimal("0.00")
+    if method == "等额本息":
+        growth = (1 + r) ** n
+        payment = p * r * growth / (growth - 1)
+        first, interest = payment, payment * n - p
+    elif method == "等额本金":
+        first, interest = p / n + p * r, p * r * (n + 1) / 2
+    elif method == "按月付息到期还本":
+        # The last period repays the principal too; with one month it is also the first.
+        first, interest = (p * r if n > 1 else p * r + p), p * r * n
+    else:
+        return {"first-payment": None, "total-interest": None, "total-fee": f"{fee:.2f}", "total-cost": None}
+    total_interest = money(interest)
+    return {"first-payment": f"{money(first):.2f}", "total-interest": f"{total_interest:.2f}",
+            "total-fee": f"{fee:.2f}", "total-cost": f"{total_interest + fee:.2f}"}
+
+
+def number_text(x) -> str:
+    """3.0 -> "3", 4.95 -> "4.95": how a person types the figure."""
+    return f"{x:.4f}".rstrip("0").rstrip(".")
+
+
+def methods_of(p: dict) -> list[str]:
+    return [m for m in p["repayment_methods"] if m in CALCULABLE_METHODS]
+
+
+# ---- the catalogue ----
+
+@pytest.fixture(scope="module")
+def catalogue(demo_site) -> list[dict]:
+    return json.loads((demo_site / "downloads" / "products.json").read_text(encoding="utf-8"))["products"]
+
+
+def pick(catalogue: list[dict], test, what: str) -> dict:
+    for p in catalogue:
+        if test(p):
+            return p
+    pytest.fail(f"the demo catalogue has no product {what}")
+
+
+def with_fee(catalogue):
+    return pick(catalogue, lambda p: p["guarantee_fee_rate"] and methods_of(p), "with a guarantee fee")
+
+
+def annuity_without_fee(catalogue):
+    return pick(catalogue, lambda p: p["guarantee_fee_rate"] is None and "等额本息" in p["repayment_methods"],
+                "without a guarantee fee offering 等额本息")
+
+
+def two_methods(catalogue):
+    return pick(catalogue, lambda p: len(methods_of(p)) >= 2, "offering two computable methods")
+
+
+# ---- page helpers ----
+
+def open_product(page: Page, site_url: str, p: dict) -> None:
+    page.goto(f"{site_url}products/{p['product_id']}/")
+    expect(page.locator("#calculator")).to_be_visible()
+
+
+def fill(page: Page, amount: str, months: int, rate: str, method: str | None = None) -> None:
+    page.locator('#calculator input[name="amount"]').fill(amount)
+    page.locator('#calculator input[name="months"]').fill(str(months))
+    page.locator('#calculator input[name="rate"]').fill(rate)
+    if method:
+        page.locator('#calculator select[name="method"]').select_option(method)
+
+
+def expect_figures(page: Page, want: dict[str, str | None], case: object) -> None:
+    for name in OUTPUTS:
+        node = page.locator(f'#calculator [data-calc="{name}"]')
+        expect(node, f"{name} for {case}").to_have_text(want[name] or "—")
+        expect(node).to_have_attribute("data-value", want[name] or "")
+        if want[name]:
+            assert float(node.inner_text()) == float(want[name])
+
+
+def edge_cases(p: dict) -> list[tuple[str, int, str]]:
+    """Amount, months and rate at both ends of the product's ranges (no lower amount: 1 万元)."""
+    low_amount = number_text(p["amount_min_wan"]) if p["amount_min_wan"] else "1"
+    cases = []
+    for amount in (low_amount, number_text(p["amount_max_wan"])):
+        for months in (p["term_min_months"] or 1, p["term_max_months"]):
+            for rate in (number_text(p["rate_min"]), number_text(p["rate_max"])):
+                cases.append((amount, months, rate))
+    return cases
+
+
+# ---- figures ----
+
+@pytest.mark.parametrize("choose", [with_fee, annuity_without_fee, two_methods],
+                         ids=["guarantee-fee", "no-fee-annuity", "two-methods"])
+def test_figures_match_the_formulas_at_the_range_edges(page: Page, site_url: str, catalogue, choose):
+    p = choose(catalogue)
+    page.set_viewport_size(PHONE)
+    open_product(page, site_url, p)
+    for method in methods_of(p):
+        for amount, months, rate in edge_cases(p):
+            fill(page, amount, months, rate, method)
+            case = (p["product_id"], amount, months, rate, method)
+            expect_figures(page, expected(amount, months, rate, method, p["guarantee_fee_rate"]), case)
+            expect(page.locator("#calculator [aria-invalid]")).to_have_count(0)
+
+
+def test_every_product_page_computes_an_awkward_middle_case(page: Page, site_url: str, catalogue):
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    for p in catalogue:
+        open_product(page, site_url, p)
+        low, high = p["amount_min_wan"] or 0, p["amount_max_wan"]
+        amount = number_text(round(low + (high - low) * 0.37, 2) + 0.01)
+        months = (p["term_min_months"] or 1) + ((p["term_max_months"] - (p["term_min_months"] or 1)) * 2) // 3
+        rate = number_text(round(p["rate_min"] + (p["rate_max"] - p["rate_min"]) * 0.41, 2))
+        for method in methods_of(p) or [None]:
+            fill(page, amount, months, rate, method)
+            expect_figures(page, expected(amount, months, rate, method, p["guarantee_fee_rate"]),
+                           (p["product_id"], amount, months, rate, method))
+    assert not errors
+
+
+def test_defaults_are_the_lower_rate_a_sensible_amount_and_a_year(page: Page, site_url: str, catalogue):
+    for p in (with_fee(catalogue), annuity_without_fee(catalogue)):
+        open_product(page, site_url, p)
+        amount = max(min(p["amount_max_wan"], 100), p["amount_min_wan"] or 0)
+        months = max(min(12, p["term_max_months"]), p["term_min_months"] or 1)
+        calc = page.locator("#calculator")
+        expect(calc.locator('input[name="amount"]')).to_have_value(number_text(amount))
+        expect(calc.locator('input[name="months"]')).to_have_value(str(months))
+        expect(calc.locator('input[name="rate"]')).to_have_value(number_text(p["rate_min"]))
+        expect(calc.locator('select[name="method"]')).to_have_value(methods_of(p)[0])
+        # The select offers exactly the computable methods, in the bank's order, value = label.
+        options = calc.locator('select[name="method"] option')
+        assert options.evaluate_all("os => os.map(o => [o.value, o.textContent])") == [[m, m] for m in methods_of(p)]
+        want = expected(number_text(amount), months, number_text(p["rate_min"]), methods_of(p)[0],
+                        p["guarantee_fee_rate"])
+        expect_figures(page, want, p["product_id"])
+
+
+def test_a_half_fen_rounds_up_not_down_as_binary_floats_would(page: Page, site_url: str, catalogue):
+    # 10.54 万元 at 3.45 %: one month's interest is 105400 × 3.45 % ÷ 12 = 303.025 yuan exactly;
+    # in binary floats ×100 it is 30302.4999…, so Math.round (even with Number.EPSILON added)
+    # would show 303.02.
+    p = pick(catalogue, lambda p: "按月付息到期还本" in p["repayment_methods"]
+             and p["rate_min"] <= 3.45 <= p["rate_max"] and (p["amount_min_wan"] or 0) <= 10.54 <= p["amount_max_wan"]
+             and p["term_max_months"] >= 2, "with 按月付息到期还本 at 3.45 %")
+    naive = 10.54 * 10000 * (3.45 / 100 / 12)
+    assert math.floor((naive + sys.float_info.epsilon) * 100 + 0.5) / 100 == 303.02     # the trap is real
+    open_product(page, site_url, p)
+    months = max(p["term_min_months"] or 1, 2)
+    fill(page, "10.54", months, "3.45", "按月付息到期还本")
+    want = expected("10.54", months, "3.45", "按月付息到期还本", p["guarantee_fee_rate"])
+    assert want["first-payment"] == "303.03"
+    expect_figures(page, want, p["product_id"])
+
+
+def test_one_month_interest_only_is_repaid_in_the_first_period(page: Page, site_url: str, catalogue):
+    p = pick(catalogue, lambda p: "按月付息到期还本" in p["repayment_methods"] and (p["term_min_months"] or 1) == 1,
+             "with 按月付息到期还本 from one month")
+    open_product(page, site_url, p)
+    fill(page, "10", 1, number_text(p["rate_min"]), "按月付息到期还本")
+    want = expected("10", 1, number_text(p["rate_min"]), "按月付息到期还本", p["guarantee_fee_rate"])
+    assert Decimal(want["first-payment"]) > 100000      # the principal comes back in that month
+    expect_figures(page, want, p["product_id"])
+
+
+# ---- errors ----
+
+def test_out_of_range_values_show_an_error_naming_the_range_and_no_figures(page: Page, site_url: str, catalogue):
+    p = with_fee(catalogue)
+    page.set_viewport_size(PHONE)
+    open_product(page, site_url, p)
+    calc = page.locator("#calculator")
+    valid = {"amount": number_text(p["amount_max_wan"]), "months": str(p["term_max_months"]),
+             "rate": number_text(p["rate_max"])}
+    bad = [("amount", number_text(p["amount_max_wan"] + 1), number_text(p["amount_max_wan"])),
+           ("amount", "0", number_text(p["amount_max_wan"])),
+           ("months", str(p["term_max_months"] + 1), str(p["term_max_months"])),
+           ("months", "6.5", str(p["term_max_months"])),
+           ("rate", number_text(p["rate_min"] - 0.01), number_text(p["rate_min"])),
+           ("rate", "", number_text(p["rate_max"]))]
+    for name, value, range_end in bad:
+        fill(page, valid["amount"], int(valid["months"]), valid["rate"])
+        expect(calc.locator('[data-calc="total-cost"]')).not_to_have_text("—")
+        field = calc.locator(f'input[name="{name}"]')
+        field.fill(value)
+        expect(field).to_have_attribute("aria-invalid", "true")
+        error = calc.locator(f"#{field.get_attribute('id')}-error")
+        expect(error).to_be_visible()
+        expect(error).to_contain_text(range_end)              # the allowed range is named
+        assert error.get_attribute("id") in field.get_attribute("aria-describedby").split()
+        assert error.get_attribute("aria-live") == "polite"
+        expect_figures(page, dict.fromkeys(OUTPUTS), (name, value))
+        expect(calc.locator("details.portal-calc__schedule")).to_be_hidden()
+        # Corrected, the error goes and the figures come back.
+        field.fill(valid[name])
+        expect(field).not_to_have_attribute("aria-invalid", "true")
+        expect(error).to_have_text("")
+        expect(calc.locator('[data-calc="total-cost"]')).not_to_have_text("—")
+
+
+def test_enter_does_not_navigate(page: Page, site_url: str, catalogue):
+    p = with_fee(catalogue)
+    open_product(page, site_url, p)
+    url = page.url
+    page.locator('#calculator input[name="amount"]').press("Enter")
+    page.locator('#calculator select[name="method"]').press("Enter")
+    assert page.url == url
+    expect(page.locator('#calculator [data-calc="first-payment"]')).not_to_have_text("—")
+
+
+# ---- no computable method ----
+
+def test_product_without_a_computable_method_says_the_bank_quotes(page: Page, site_url: str, catalogue):
+    candidates = [p for p in catalogue if not methods_of(p)]
+    if not candidates:
+        pytest.skip("every demo product offers a computable method")
+    p = candidates[0]
+    open_product(page, site_url, p)
+    calc = page.locator("#calculator")
+    expect(calc.locator('select[name="method"]')).to_have_count(0)
+    expect(calc.locator("details.portal-calc__schedule")).to_have_count(0)
+    expect(calc.locator(".portal-calc__quoted")).to_contain_text("、".join(p["repayment_methods"]))
+    expect(calc.locator(".portal-calc__quoted")).to_contain_text("由银行报价")
+    amount, months = number_text(p["amount_max_wan"]), p["term_max_months"]
+    fill(page, amount, months, number_text(p["rate_min"]))
+    expect_figures(page, expected(amount, months, number_text(p["rate_min"]), None, p["guarantee_fee_rate"]),
+                   p["product_id"])
+
+
+# ---- schedule ----
+
+def table_column(page: Page, index: int) -> list[Decimal]:
+    cells = page.locator(f"#calculator tbody[data-calc-rows] tr > :nth-child({index})")
+    return [Decimal(t) for t in cells.all_inner_texts()]
+
+
+@pytest.mark.parametrize("method", list(CALCULABLE_METHODS))
+def test_schedule_has_n_rows_repays_the_principal_and_adds_up(page: Page, site_url: str, catalogue, method):
+    p = pick(catalogue, lambda p: method in p["repayment_methods"], f"offering {method}")
+    page.set_viewport_size(DESKTOP)
+    open_product(page, site_url, p)
+    # An awkward amount (not a multiple of the months) at the longest term.
+    amount = "12.34" if (p["amount_min_wan"] or 0) <= 12.34 else number_text(p["amount_min_wan"] + 0.07)
+    months, rate = p["term_max_months"], number_text(p["rate_max"])
+    fill(page, amount, months, rate, method)
+    want = expected(amount, months, rate, method, p["guarantee_fee_rate"])
+    expect_figures(page, want, (p["product_id"], method))
+    page.locator("#calculator details.portal-calc__schedule > summary").click()
+    rows = page.locator("#calculator tbody[data-calc-rows] tr")
+    expect(rows).to_have_count(months)
+    principal = Decimal(amount) * 10000
+    payments, principals, interests, balances = (table_column(page, i) for i in (2, 3, 4, 5))
+    assert table_column(page, 1) == [Decimal(k) for k in range(1, months + 1)]
+    assert sum(principals) == principal
+    assert sum(interests) == Decimal(want["total-interest"])
+    assert all(pay == pr + it for pay, pr, it in zip(payments, principals, interests))
+    assert payments[0] == Decimal(want["first-payment"])
+    assert balances[-1] == 0 and balances[0] == principal - principals[0]
+    totals = page.locator("#calculator tfoot td")
+    assert [Decimal(t) for t in totals.all_inner_texts()[:3]] == [principal + sum(interests), principal, sum(interests)]
+    if method == "按月付息到期还本":
+        assert principals[:-1] == [0] * (months - 1) and principals[-1] == principal
+    if method == "等额本金":
+        assert max(principals) - min(principals) <= FEN             # equal up to the rounding fen
+    if method == "等额本息":
+        assert max(payments) - min(payments) <= FEN
+
+
+# ---- the section as a whole ----
+
+def test_without_javascript_the_section_says_so_and_shows_no_form(browser, site_url: str, catalogue):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{site_url}products/{with_fee(catalogue)['product_id']}/")
+    calc = page.locator("#calculator")
+    expect(calc.locator("h2")).to_be_visible()
+    expect(calc.locator("form")).to_be_hidden()          # no form that cannot work
+    # DevTools' switch stops scripts but not the parser's scripting flag, so <noscript> stays raw
+    # text here; a browser with JavaScript off renders it.
+    assert "需要浏览器启用 JavaScript" in calc.locator("noscript").text_content()
+    context.close()
+
+
+def test_estimate_note_is_visible_and_section_is_not_indexed(page: Page, site_url: str, catalogue):
+    open_product(page, site_url, with_fee(catalogue))
+    calc = page.locator("#calculator")
+    expect(calc.get_by_text("估算，以银行审批为准")).to_be_visible()
+    assert calc.get_attribute("data-pagefind-ignore") is not None
+    expect(calc.locator(".portal-calc__formula p:visible").first).to_contain_text("每月")
+
+
+@pytest.mark.parametrize("elder", [False, True], ids=["normal", "elder"])
+def test_phone_layout_full_width_inputs_and_touch_targets(page: Page, site_url: str, catalogue, elder: bool):
+    page.set_viewport_size(PHONE)
+    if elder:
+        page.add_init_script("localStorage.setItem('portal-elder-mode', 'on')")
+    open_product(page, site_url, two_methods(catalogue))
+    calc = page.locator("#calculator")
+    inner = calc.locator(".portal-calc__inputs").bounding_box()
+    for control in calc.locator("input, select, summary").all():
+        box = control.bounding_box()
+        assert box["height"] >= 44, control
+        if control.evaluate("e => e.tagName") != "SUMMARY":
+            assert box["width"] >= inner["width"] - 1, control
+    # The section fits the phone (the wide schedule scrolls inside its own box).
+    box = calc.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+@pytest.mark.parametrize("elder", [False, True], ids=["normal", "elder"])
+def test_axe_with_schedule_open_and_an_error_shown(page: Page, site_url: str, catalogue, viewport, elder: bool):
+    page.set_viewport_size(viewport)
+    p = with_fee(catalogue)
+    open_product(page, site_url, p)
+    set_elder_mode(page, elder)
+    open_product(page, site_url, p)
+    page.locator("#calculator details.portal-calc__schedule > summary").click()
+    expect(page.locator("#calculator tbody[data-calc-rows] tr").first).to_be_visible()
+    # Clicking and filling scroll the page, and Material fades its header tabs and back-to-top
+    # button in or out over ~0.4 s: audit the settled page, not a half-transparent blend.
+    page.wait_for_timeout(600)
+    findings = audit(page, f"products/{p['product_id']}/ (schedule open)")
+    page.locator('#calculator input[name="months"]').fill("0")
+    expect(page.locator("#calc-months-error")).not_to_have_text("")
+    page.wait_for_timeout(600)
+    findings += audit(page, f"products/{p['product_id']}/ (error shown)")
+    assert not findings, report(findings)
