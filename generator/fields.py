@@ -67,7 +67,14 @@ PAGE_TABLE = ("product_type", "guarantee_methods", "target_customers", "industri
 # Compare rows: (key, label) where key is a combined figure or a field name.
 COMPARE_ROWS = ("rate", "bank", "product_type", "amount", "term", "guarantee_methods", "target_customers",
                 "repayment_methods", "decision_days", "online_application", "renewal_without_repayment",
-                "guarantee_fee_rate", "fees", "rate_note", "contact_phone")
+                "guarantee_fee_rate", "fees", "rate_note", "contact_phone", "apply_url")
+
+# Compare rows where one value is plainly better for a borrower, and the raw field that decides:
+# the lowest rate lower bound, the highest amount, the fewest days to a decision. The compare page
+# names that product with the word (ties all named), so the cue is never colour alone.
+COMPARE_BEST = {"rate": ("rate_min", "min", "最低"),
+                "amount": ("amount_max_wan", "max", "最高"),
+                "decision_days": ("decision_days", "min", "最快")}
 
 # Combined figures and their labels.
 COMBINED_LABELS = {"rate": "年化利率", "amount": "贷款额度", "term": "贷款期限", "bank": "银行"}
@@ -216,6 +223,10 @@ class FieldRegistry:
 
     def compare_rows(self) -> list[tuple[str, str]]:
         return [(key, self.label(key)) for key in COMPARE_ROWS]
+
+    def compare_best(self) -> dict[str, dict[str, str]]:
+        """``COMPARE_BEST`` for the compare page's script (row key -> field, min/max, word)."""
+        return {key: {"field": f, "best": best, "word": word} for key, (f, best, word) in COMPARE_BEST.items()}
 
     def browser_formats(self) -> dict:
         """The range wording for the finder's cards, so JavaScript formats as Python does."""

@@ -339,37 +339,6 @@ def test_without_javascript_every_product_is_listed_in_pages(browser, site_url: 
     context.close()
 
 
-# ---- compare ----
-
-def test_compare_two_products_side_by_side(page: Page, site_url: str, catalogue):
-    first, second = catalogue[0], catalogue[5]
-    page.set_viewport_size(DESKTOP)
-    open_finder(page, site_url)
-    result_ids(page)
-    page.locator(f'.portal-compare-toggle[value="{first["product_id"]}"]').check()
-    page.locator(f'.portal-compare-toggle[value="{second["product_id"]}"]').check()
-    expect(page.locator("#compare-count")).to_have_text("2")
-    page.get_by_role("link", name="对比所选产品").click()
-    table = page.locator("table.portal-compare")
-    expect(table).to_be_visible()
-    assert table.locator("thead th").all_inner_texts()[1:] == [first["name"], second["name"]]
-    for row in table.locator("tbody tr").all():
-        key = row.get_attribute("data-row")
-        assert row.locator("td").all_inner_texts() == [first["display"][key], second["display"][key]], key
-
-
-def test_at_most_four_products_can_be_compared_and_the_fifth_says_why(page: Page, site_url: str):
-    page.set_viewport_size(DESKTOP)
-    open_finder(page, site_url)
-    toggles = page.locator(".portal-compare-toggle")
-    for i in range(4):
-        toggles.nth(i).check()
-    expect(toggles.nth(4)).to_be_disabled()
-    expect(page.locator(".portal-card__compare").nth(4)).to_contain_text("已选满 4 款")
-    toggles.nth(0).uncheck()
-    expect(toggles.nth(4)).to_be_enabled()
-
-
 @pytest.mark.parametrize("elder", [False, True], ids=["normal", "elder"])
 @pytest.mark.parametrize("path", ["", "banks/icbc/", "products/", "search/"])
 def test_nothing_overflows_a_phone_screen(page: Page, site_url: str, path: str, elder: bool):

@@ -6,6 +6,9 @@
    goes to Pagefind (its result ids map to products through assets/data/finder-search.json);
    plain-language phrases (content/queries.yml, assets/queries.js) become facet values first.
    Progressive enhancement: without JavaScript the static, paginated card list is shown.
+   Private state: a state in the fragment (products/#customer=…, as 帮我选 at guide/ hands its
+   answers over) is read from there and kept there for the visit, because a fragment is never
+   sent to the server, while a query string is logged by it and sent on as the Referer.
    Data is only ever written with textContent, never as HTML. */
 (function () {
   "use strict";
@@ -20,6 +23,11 @@
   var GROUPS = ["q", "amount", "term", "customer", "guarantee", "type", "program", "bank", "online", "renewal"];
   var SPACED_UNITS = ["万元", "个月", "天"];
   var SORTS = ["", "rate", "rate-max", "amount", "days", "updated"];
+  // Order of the reasons on a card ("符合您的条件：…"): who may apply and the figures first.
+  var REASONS = ["customer", "amount", "term", "guarantee", "online", "program", "type", "bank", "renewal", "q"];
+  // The guarantee methods that need collateral (the vocabulary's own words; 帮我选's "不能或不想
+  // 提供抵押或质押" and queries.yml's 不要抵押 select every other method).
+  var COLLATERAL = ["抵押", "质押"];
 
   // ---------- small helpers ----------
 
@@ -114,16 +122,34 @@
     return state;
   }
 
-  function stateToQuery(state) {
+  function stateParams(state) {
     var params = new URLSearchParams();
     if (state.q) params.set("q", state.q);
     LIST_KEYS.forEach(function (k) { if (state[k].length) params.set(k, state[k].join(",")); });
     NUMBER_KEYS.forEach(function (k) { if (state[k] !== null) params.set(k, formatNumber(state[k])); });
     FLAG_KEYS.forEach(function (k) { if (state[k]) params.set(k, "1"); });
     if (state.sort) params.set("sort", state.sort);
-    var qs = params.toString();
+    return params.toString();
+  }
+
+  function stateToQuery(state) {
+    var qs = stateParams(state);
     return qs ? "?" + qs : window.location.pathname;
   }
+
+  // The fragment when it holds a finder state ("customer=…&amount=…"), else null: an in-page
+  // anchor such as #finder-results-heading is not a state.
+  var STATE_KEYS = GROUPS.concat(["sort"]);
+  function fragmentState() {
+    var text = window.location.hash.slice(1);
+    if (text.indexOf("=") === -1) return null;
+    var params = new URLSearchParams(text);
+    return STATE_KEYS.some(function (k) { return params.has(k); }) ? text : null;
+  }
+
+  // Before the first paint, like elder.js does for ?…: the server's first page of cards is not
+  // the answer to a state in the fragment, so its place stays invisible until the finder draws.
+  if (fragmentState() !== null) document.documentElement.classList.add("portal-has-query");
 
   // ---------- the finder ----------
 
@@ -154,6 +180,7 @@
     this.typeIndex = {};
     vocab.type.forEach(function (v, i) { this.typeIndex[v] = i; }, this);
     this.renewalType = this.typeIndex[index.formats.renewal_type];
+    this.privateState = false;
   }
 
   Finder.prototype.label = function (key) {
@@ -211,7 +238,7 @@
   // how many products removing just that group would bring back.
   Finder.prototype.compute = function () {
     var self = this, c = this.cols, tests = this.tests();
-    var results = [], counts = {}, relax = {}, maxAmount = null;
+    var results = [], counts = {}, relax = {}, maxAmount = null, fails = [];
     LIST_KEYS.concat(FLAG_KEYS).forEach(function (k) { counts[k] = {}; });
     GROUPS.forEach(function (key) { relax[key] = 0; });
     var bitOf = {};
@@ -219,6 +246,7 @@
     for (var i = 0; i < this.n; i += 1) {
       var fail = this.failMask(i, tests);
       if ((fail & ~bitOf.amount) === 0 && (maxAmount === null || c.amax[i] > maxAmount)) maxAmount = c.amax[i];
+      fails.push(fail);
       if (fail === 0) results.push(i);
       else {
         for (var g = 0; g < GROUPS.length; g += 1) {
@@ -243,7 +271,7 @@
         if ((fail & ~bitOf[k]) === 0 && c[k][i] === 1) counts[k][k] = (counts[k][k] || 0) + 1;
       });
     }
-    return { results: this.sort(results), counts: counts, relax: relax, maxAmount: maxAmount };
+    return { results: this.sort(results), counts: counts, relax: relax, maxAmount: maxAmount, fails: fails };
   };
 
   Finder.prototype.renewalLast = function () {
@@ -489,6 +517,7 @@
       if (c.guarantee[i] & (1 << b)) tags.appendChild(el("span", v, { "class": "portal-tag" }));
     });
     li.appendChild(tags);
+    if (this.activeGroups().length) li.appendChild(this.whyCard(i));
     var compare = el("p", null, { "class": "portal-card__compare" });
     var label = el("label");
     var box = el("input", null, { type: "checkbox", "class": "portal-compare-toggle", value: card.id });
@@ -497,6 +526,56 @@
     compare.appendChild(label);
     li.appendChild(compare);
     return li;
+  };
+
+  // Why product i is a result: one short clause per active condition, from its own data.
+  Finder.prototype.reasons = function (i) {
+    var self = this, c = this.cols, s = this.state, f = this.index.formats, labels = this.index.labels;
+    var vocab = this.index.vocab;
+    var matched = function (key) {
+      return vocab[key].filter(function (v, b) { return s[key].indexOf(v) !== -1 && (c[key][i] & (1 << b)); });
+    };
+    return REASONS.filter(function (k) { return self.groupActive(k); }).map(function (key) {
+      if (key === "customer") return matched("customer").join("、") + "可申请";
+      if (key === "amount") {
+        return "额度 " + rangeText(c.amin[i], c.amax[i], f.amount.unit, f.amount.prefix) +
+          "，覆盖 " + withUnit(formatNumber(s.amount), f.amount.unit);
+      }
+      if (key === "term") {
+        return "期限 " + rangeText(c.tmin[i], c.tmax[i], f.term.unit, f.term.prefix) +
+          "，覆盖 " + withUnit(String(s.term), f.term.unit);
+      }
+      if (key === "guarantee") {
+        var free = !s.guarantee.some(function (v) { return COLLATERAL.indexOf(v) !== -1; });
+        return labels.guarantee + "：" + matched("guarantee").join("、") + (free ? "，无需抵押或质押" : "");
+      }
+      if (key === "online") return "可" + labels.online;
+      if (key === "renewal") return labels.renewal;
+      if (key === "program") return labels.program + "：" + matched("program").join("、");
+      if (key === "type") return labels.type + "：" + vocab.type[c.type[i]];
+      if (key === "bank") return labels.bank + "：" + self.index.banks[c.bank[i]].name;
+      return "与“" + self.search.text + "”相关";
+    });
+  };
+
+  Finder.prototype.whyCard = function (i) {
+    var why = el("p", null, { "class": "portal-card__why" });
+    why.appendChild(el("span", "符合您的条件：", { "class": "portal-card__why-label" }));
+    this.reasons(i).forEach(function (text, k) {
+      if (k) why.appendChild(document.createTextNode(" · "));
+      why.appendChild(el("span", text));
+    });
+    return why;
+  };
+
+  // 帮我选 (guide/): its link carries the current conditions in the fragment, so the questions
+  // open answered and no request ever carries them.
+  Finder.prototype.renderGuide = function () {
+    var qs = stateParams(this.state);
+    this.guideLinks.forEach(function (link) {
+      link.setAttribute("href", link.getAttribute("data-guide") + (qs ? "#" + qs : ""));
+    });
+    this.guideNote.hidden = !this.privateState || this.activeGroups().length === 0;
   };
 
   Finder.prototype.syncForm = function () {
@@ -536,13 +615,7 @@
   };
 
   // A chip's × or an empty-state suggestion: drop one condition, then show the top of the list.
-  Finder.prototype.dropGroup = function (key) {
-    var self = this;
-    this.clearGroup(key);
-    if (key === "q") this.typed = "";
-    this.lastChanged = null;
-    this.commit(true).then(function () { self.showTop(); });
-  };
+  Finder.prototype.dropGroup = function (key) { this.dropGroups([key]); };
 
   Finder.prototype.clearGroup = function (key) {
     var s = this.state;
@@ -587,18 +660,46 @@
     });
   };
 
-  Finder.prototype.renderEmpty = function (relax, maxAmount) {
+  // When no single condition is the obstacle (several answers from 帮我选 often are): the pairs
+  // of conditions whose removal brings products back, most products first.
+  Finder.prototype.relaxPairs = function (active, fails) {
+    var pairs = [];
+    for (var a = 0; a < active.length; a += 1) {
+      for (var b = a + 1; b < active.length; b += 1) {
+        var keep = ~((1 << GROUPS.indexOf(active[a])) | (1 << GROUPS.indexOf(active[b])));
+        var n = 0;
+        for (var i = 0; i < fails.length; i += 1) { if ((fails[i] & keep) === 0) n += 1; }
+        if (n) pairs.push({ keys: [active[a], active[b]], n: n });
+      }
+    }
+    pairs.sort(function (x, y) { return y.n - x.n; });
+    return pairs.slice(0, 2);
+  };
+
+  Finder.prototype.dropGroups = function (keys) {
+    var self = this;
+    keys.forEach(function (key) {
+      self.clearGroup(key);
+      if (key === "q") self.typed = "";
+    });
+    this.lastChanged = null;
+    this.commit(true).then(function () { self.showTop(); });
+  };
+
+  Finder.prototype.renderEmpty = function (relax, maxAmount, fails) {
     var self = this, why = this.emptyWhy, list = this.relaxList;
     list.textContent = "";
     var active = this.activeGroups();
     var helpful = active.filter(function (k) { return relax[k] > 0; });
     var named = function (k) { return "“" + self.conditionText(k) + "”"; };
+    var pairs = !helpful.length && active.length > 2 ? this.relaxPairs(active, fails) : [];
     var text;
     if (!active.length) text = "产品库暂时没有产品。";
     else if (active.length === 1) text = "没有符合" + named(active[0]) + "的产品。";
     else if (helpful.length === 1) text = named(helpful[0]) + "与其他条件不能同时满足。";
     else if (this.lastChanged && this.groupActive(this.lastChanged)) text = "加上" + named(this.lastChanged) + "后，没有产品同时满足全部条件。";
     else text = "这 " + active.length + " 个条件不能同时满足。";
+    if (pairs.length) text += "只去掉一个条件还不够，至少要去掉两个。";
     if (this.groupActive("amount") && maxAmount !== null && this.state.amount > maxAmount) {
       text += "符合其他条件的产品，最高额度为 " + formatNumber(maxAmount) + " 万元。";
     }
@@ -608,6 +709,14 @@
       var button = el("button", "去掉" + named(key) + "，可看到 " + relax[key] + " 款产品",
         { type: "button", "class": "md-button" });
       button.addEventListener("click", function () { self.dropGroup(key); });
+      li.appendChild(button);
+      list.appendChild(li);
+    });
+    pairs.forEach(function (pair) {
+      var li = el("li");
+      var button = el("button", "去掉" + named(pair.keys[0]) + "和" + named(pair.keys[1]) + "，可看到 " + pair.n + " 款产品",
+        { type: "button", "class": "md-button" });
+      button.addEventListener("click", function () { self.dropGroups(pair.keys); });
       li.appendChild(button);
       list.appendChild(li);
     });
@@ -629,7 +738,7 @@
       this.dropped = this.search.text;
       this.state.q = "";
       this.search = { text: "", ranks: null, failed: false };
-      window.history.replaceState(window.history.state, "", stateToQuery(this.state));
+      window.history.replaceState(window.history.state, "", this.stateUrl());
       computed = this.compute();
     }
     this.softText = false;
@@ -645,6 +754,7 @@
     var self = this, results = computed.results;
     this.renderCounts(computed.counts);
     this.renderChips();
+    this.renderGuide();
     var list = this.list;
     list.textContent = "";
     visible.forEach(function (i) { list.appendChild(self.renderCard(i)); });
@@ -653,7 +763,7 @@
     this.more.hidden = rest <= 0;
     this.more.textContent = "显示更多（还有 " + rest + " 款）";
     this.empty.hidden = results.length !== 0;
-    if (results.length === 0) this.renderEmpty(computed.relax, computed.maxAmount);
+    if (results.length === 0) this.renderEmpty(computed.relax, computed.maxAmount, computed.fails);
     var status;
     if (this.activeGroups().length) {
       status = "找到 " + results.length + " 款产品（共 " + this.n + " 款）";
@@ -681,13 +791,29 @@
     if (window.performance && performance.mark) performance.mark("finder-results-" + this.renders);
   };
 
+  // Where the state is recorded: the query string, or for a private state (it arrived in the
+  // fragment, from 帮我选 or a link made there) the fragment, for the rest of the visit.
+  Finder.prototype.stateUrl = function () {
+    if (!this.privateState) return stateToQuery(this.state);
+    var qs = stateParams(this.state);
+    return window.location.pathname + (qs ? "#" + qs : "");
+  };
+
+  // The state in the address bar (fragment first); a state in the fragment makes this visit private.
+  Finder.prototype.urlState = function () {
+    var fragment = fragmentState();
+    if (fragment !== null) this.privateState = true;
+    return stateFromUrl(fragment !== null ? fragment : window.location.search);
+  };
+
   // Apply the state: search if needed, render, and record it in the address bar.
   Finder.prototype.commit = function (push) {
     var self = this;
     var kept = window.history.state && window.history.state.shown;
     this.shown = push || !kept ? this.index.page_size : kept;
-    var url = stateToQuery(this.state);
-    var current = window.location.search || window.location.pathname;
+    var url = this.stateUrl();
+    var current = this.privateState ? window.location.pathname + window.location.hash
+      : window.location.search || window.location.pathname;
     if (push && url !== current) {
       window.history.pushState({ shown: this.shown }, "", url);
     } else if (!push) {
@@ -759,6 +885,8 @@
     this.amountInput = document.getElementById("finder-amount");
     this.termInput = document.getElementById("finder-term");
     this.qInput = document.getElementById("finder-q");
+    this.guideNote = document.getElementById("finder-guide");
+    this.guideLinks = Array.prototype.slice.call(root.querySelectorAll("[data-guide]"));
     var searchForm = document.getElementById("finder-search");
     var pager = document.getElementById("finder-pager");
     if (pager) pager.hidden = true;
@@ -783,6 +911,14 @@
       self.toggle.focus({ preventScroll: true });
     });
     document.getElementById("finder-clear").addEventListener("click", function () { self.clearAll(); });
+    // The skip link moves focus without writing its anchor into the address, where it would
+    // replace a private state kept in the fragment.
+    root.querySelector(".portal-skip").addEventListener("click", function (e) {
+      e.preventDefault();
+      var heading = document.getElementById("finder-results-heading");
+      heading.scrollIntoView({ block: "start" });
+      heading.focus({ preventScroll: true });
+    });
 
     this.panel.addEventListener("change", function (e) {
       if (!e.target.name) return;
@@ -833,10 +969,16 @@
         if (next) next.querySelector("a").focus();
       });
     });
-    window.addEventListener("popstate", function () {
+    window.addEventListener("popstate", function (e) {
+      if (e.state === null && window.location.hash && fragmentState() === null) {
+        // An in-page anchor (the theme's skip link), not a change of conditions. A private
+        // state's fragment was just replaced by the anchor: put it back in the address.
+        if (self.privateState) window.history.replaceState({ shown: self.shown }, "", self.stateUrl());
+        return;
+      }
       self.typed = "";
       self.fromQuery = null;
-      self.interpret(stateFromUrl(window.location.search)).then(function (state) {
+      self.interpret(self.urlState()).then(function (state) {
         self.state = state;
         self.lastChanged = null;
         return self.commit(false);
@@ -853,18 +995,19 @@
     });
     var saved = window.history.state || {};
     var first = parseInt(root.getAttribute("data-first-index") || "0", 10);
-    if (first > 0 && !window.location.search && !saved.shown) {
+    var initial = this.urlState();
+    var linked = !!window.location.search || this.privateState;
+    if (first > 0 && !linked && !saved.shown) {
       // A static page 2, 3 … (reached without JavaScript's list): show up to its cards.
       window.history.replaceState({ shown: first + this.index.page_size }, "", window.location.href);
     }
-    var initial = stateFromUrl(window.location.search);
     if (initial.q) this.typed = initial.q;     // a shared ?q=: show it as typed, conditions below
     return this.interpret(initial).then(function (state) {
       self.state = state;
       return self.commit(false);
     }).then(function () {
       if (saved.scroll) window.scrollTo(0, saved.scroll);
-      else if (first > 0 && !window.location.search && self.list.children[first]) {
+      else if (first > 0 && !linked && self.list.children[first]) {
         self.list.children[first].scrollIntoView({ block: "start" });
       }
     });
@@ -873,7 +1016,7 @@
   function initFinder() {
     var root = document.getElementById("finder");
     if (!root) return;
-    if (new URLSearchParams(window.location.search).get("q")) {
+    if (new URLSearchParams(fragmentState() || window.location.search).get("q")) {
       loadQueries(root);
       loadPagefind(root).catch(function () { /* runSearch falls back */ });
     }

@@ -1,0 +1,433 @@
+/* Product comparison (compare/?ids=a,b): up to 4 products side by side.
+
+   Rows and wording come from the field registry through downloads/products.json (compare_rows,
+   each product's display block); which rows carry a "best value" word comes from
+   generator/fields.py COMPARE_BEST (the page's data-best). Rows whose values differ are marked
+   with the word 不同 (not colour alone) and can be shown alone. A product can be removed; the
+   table, the address (?ids=, replaceState) and the finder's stored selection then agree, so the
+   address is always the link to share. On a phone the label column stays put while the products
+   scroll sideways, and a copy of the product names stays under the site header while the rows
+   scroll by. Data is only ever written with textContent, never as HTML (strict CSP). */
+(function () {
+  "use strict";
+
+  // The finder's "加入对比" store (assets/products.js): same key, same format (a JSON list of ids).
+  var MAX_COMPARE = 4;
+  var STORE_KEY = "portal-compare";
+
+  function loadSelection() {
+    try {
+      var ids = JSON.parse(window.localStorage.getItem(STORE_KEY) || "[]");
+      return Array.isArray(ids) ? ids.filter(function (x) { return typeof x === "string"; }).slice(0, MAX_COMPARE) : [];
+    } catch (e) { return []; }
+  }
+
+  function saveSelection(ids) {
+    try { window.localStorage.setItem(STORE_KEY, JSON.stringify(ids)); } catch (e) { /* private mode */ }
+  }
+
+  function el(tag, text, attrs) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    return node;
+  }
+
+  function dateZh(d) { return d.getFullYear() + "年" + (d.getMonth() + 1) + "月" + d.getDate() + "日"; }
+
+  function isoDateZh(iso) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || "");
+    return m ? m[1] + "年" + Number(m[2]) + "月" + Number(m[3]) + "日" : "";
+  }
+
+  // The ids in the address: de-duplicated, in order.
+  function idsFromAddress() {
+    var raw = new URLSearchParams(window.location.search).get("ids");
+    if (raw === null) return null;
+    var seen = [];
+    raw.split(",").forEach(function (id) {
+      id = id.trim();
+      if (id && seen.indexOf(id) === -1) seen.push(id);
+    });
+    return seen;
+  }
+
+  // Rows whose shown wording is not the same for every product (one product: nothing differs).
+  function differs(products, key) {
+    if (products.length < 2) return false;
+    var first = products[0].display[key];
+    return products.some(function (p) { return p.display[key] !== first; });
+  }
+
+  // Products holding the best value of a row, only when the products do not all share it.
+  function bestOf(products, rule) {
+    if (!rule || products.length < 2) return [];
+    var values = products.map(function (p) {
+      var v = p[rule.field];
+      return typeof v === "number" ? v : null;
+    });
+    var known = values.filter(function (v) { return v !== null; });
+    if (known.length < 2) return [];
+    var best = rule.best === "max" ? Math.max.apply(null, known) : Math.min.apply(null, known);
+    var winners = products.filter(function (p, i) { return values[i] === best; });
+    return winners.length === products.length ? [] : winners;
+  }
+
+  // A differing row: a ◆ before its label (a shape, so not colour alone; the legend says what it
+  // means) and, for screen readers, the word itself; the row's tint only helps the eye.
+  function diffMark() {
+    var mark = el("span", null, { "class": "portal-compare__diff" });
+    mark.appendChild(el("span", "◆", { "aria-hidden": "true" }));
+    mark.appendChild(el("span", "（不同）", { "class": "portal-visually-hidden" }));
+    return mark;
+  }
+
+  function telHref(phone) { return "tel:" + String(phone).replace(/-/g, ""); }
+
+  function initComparePage() {
+    var root = document.getElementById("compare-root");
+    if (!root) return;
+    var base = root.getAttribute("data-root");
+    var bestRules = {};
+    try { bestRules = JSON.parse(root.getAttribute("data-best") || "{}"); } catch (e) { bestRules = {}; }
+
+    var fromAddress = idsFromAddress();
+    var requested = fromAddress !== null ? fromAddress : loadSelection();
+
+    // ---- the page's fixed parts; the table is rebuilt on every change ----
+    var status = el("p", "正在加载产品数据……", { role: "status", "class": "portal-cmp__status" });
+    var note = el("p", null, { "class": "portal-cmp__note" });
+    note.hidden = true;
+
+    var tools = el("div", null, { "class": "portal-cmp__tools" });
+    var onlyWrap = el("p", null, { "class": "portal-cmp__only" });
+    var onlyLabel = el("label");
+    var only = el("input", null, { type: "checkbox", id: "compare-only-diff" });
+    onlyLabel.appendChild(only);
+    onlyLabel.appendChild(document.createTextNode("只看不同项"));
+    onlyWrap.appendChild(onlyLabel);
+    var add = el("a", null, { "class": "md-button", href: base + "products/" });
+    add.appendChild(el("span", "＋", { "aria-hidden": "true" }));
+    add.appendChild(document.createTextNode("添加产品"));
+    var copy = el("button", "复制链接", { type: "button", "class": "md-button", id: "compare-copy" });
+    var print = el("button", "打印", { type: "button", "class": "md-button", id: "compare-print" });
+    [add, copy, print].forEach(function (n) { tools.appendChild(n); });
+
+    var copied = el("p", null, { role: "status", "class": "portal-cmp__copied" });
+    var share = el("p", null, { "class": "portal-cmp__share" });
+    share.hidden = true;
+    share.appendChild(el("label", "本对比的链接", { "for": "compare-url" }));
+    var shareInput = el("input", null, { type: "text", id: "compare-url", readonly: "readonly" });
+    share.appendChild(shareInput);
+
+    var legend = el("p", null, { "class": "portal-cmp__legend" });
+    legend.appendChild(el("span", "◆", { "class": "portal-compare__diff" }));
+    legend.appendChild(document.createTextNode(" 表示各产品在这一项上不一样；"));
+    var legendBest = el("span");
+    legend.appendChild(legendBest);
+    legend.appendChild(document.createTextNode(" 标出这一项条件最好的产品（利率按下限比较）。"));
+
+    var hint = el("p", null, { "class": "portal-cmp__hint" });
+    hint.hidden = true;
+    var bar = el("div", null, { "class": "portal-cmp__bar" });
+    bar.appendChild(onlyWrap);
+    bar.appendChild(hint);
+
+    // A copy of the product names that stays under the site header while the rows scroll by.
+    // Decorative (aria-hidden, nothing focusable): the table's own header row is the real one.
+    var frame = el("div", null, { "class": "portal-cmp__frame" });
+    var clone = el("div", null, { "class": "portal-cmp__clone", "aria-hidden": "true" });
+    var cloneRow = el("div", null, { "class": "portal-cmp__clone-row" });
+    var cloneCorner = el("div", "项目", { "class": "portal-cmp__clone-corner" });
+    var cloneView = el("div", null, { "class": "portal-cmp__clone-view" });
+    var cloneStrip = el("div", null, { "class": "portal-cmp__clone-strip" });
+    cloneView.appendChild(cloneStrip);
+    cloneRow.appendChild(cloneCorner);
+    cloneRow.appendChild(cloneView);
+    clone.appendChild(cloneRow);
+    var wrap = el("div", null, { "class": "portal-compare-wrap", tabindex: "0", role: "region",
+                                 "aria-label": "产品对比表，可左右滚动" });
+    frame.appendChild(clone);
+    frame.appendChild(wrap);
+
+    var printMeta = el("p", null, { "class": "portal-cmp__printmeta" });
+
+    var empty = el("div", null, { "class": "portal-empty portal-cmp__empty" });
+    empty.hidden = true;
+    var emptyTitle = el("h2", "还没有要对比的产品", { tabindex: "-1" });
+    empty.appendChild(emptyTitle);
+    empty.appendChild(el("p", "在金融产品列表中勾选“加入对比”，最多可选 4 款，再回到这里逐项比较。"));
+    var emptyLink = el("p");
+    emptyLink.appendChild(el("a", "去选择产品", { "class": "md-button md-button--primary", href: base + "products/" }));
+    empty.appendChild(emptyLink);
+
+    // Until the data is in, only the status line shows (the copy status is a live region: it
+    // stays in the page, empty, so that its first message is announced).
+    [tools, legend, bar, frame, printMeta].forEach(function (n) { n.hidden = true; });
+    [status, note, tools, copied, share, legend, bar, frame, printMeta, empty].forEach(function (n) {
+      root.appendChild(n);
+    });
+
+    var data = null;
+    var products = [];
+
+    function address() {
+      var ids = products.map(function (p) { return encodeURIComponent(p.product_id); }).join(",");
+      return window.location.pathname + (ids ? "?ids=" + ids : "");
+    }
+
+    // The table, the address and the finder's stored selection always say the same.
+    function persist() {
+      var ids = products.map(function (p) { return p.product_id; });
+      saveSelection(ids);
+      try { window.history.replaceState(window.history.state, "", address()); } catch (e) { /* file:// */ }
+      shareInput.value = window.location.href;
+    }
+
+    function countText() {
+      if (products.length === 1) return "只有 1 款产品。再添加一款，即可逐项比较。";
+      return "正在对比 " + products.length + " 款产品。";
+    }
+
+    function cell(p, key) {
+      var td = el("td");
+      var text = p.display[key];
+      var value;
+      if (key === "contact_phone" && p.contact_phone) {
+        value = el("a", text, { href: telHref(p.contact_phone) });
+      } else if (key === "apply_url" && /^https:\/\//.test(p.apply_url || "")) {
+        value = el("a", text, { href: p.apply_url, rel: "noopener noreferrer nofollow" });
+      } else if (key === "bank" && p.bank_id) {
+        value = el("a", text, { href: base + "banks/" + encodeURIComponent(p.bank_id) + "/" });
+      } else {
+        value = el("span", text);
+      }
+      value.classList.add("portal-compare__value");
+      td.appendChild(value);
+      if (key === "rate") td.className = "portal-compare__rate";
+      if (key === "fees" || key === "rate_note") td.classList.add("portal-text");
+      return td;
+    }
+
+    function buildTable() {
+      var table = el("table", null, { "class": "portal-compare" + (products.length === 1 ? " portal-compare--single" : "") });
+      table.appendChild(el("caption", "产品对比（利率均为年化利率）", { "class": "portal-visually-hidden" }));
+      var head = el("tr");
+      head.appendChild(el("th", "项目", { scope: "col", "class": "portal-compare__corner" }));
+      products.forEach(function (p) {
+        var th = el("th", null, { scope: "col", "data-product-id": p.product_id });
+        th.appendChild(el("a", p.name, { href: base + p.url, "class": "portal-compare__name" }));
+        var remove = el("button", null, { type: "button", "class": "portal-compare__remove",
+                                          "aria-label": "移除 " + p.name, "data-product-id": p.product_id });
+        remove.appendChild(el("span", "×", { "aria-hidden": "true" }));
+        remove.appendChild(document.createTextNode("移除"));
+        th.appendChild(remove);
+        head.appendChild(th);
+      });
+      var thead = el("thead");
+      thead.appendChild(head);
+      table.appendChild(thead);
+
+      var tbody = el("tbody");
+      data.compare_rows.forEach(function (row) {
+        var tr = el("tr", null, { "data-row": row.key });
+        var th = el("th", null, { scope: "row" });
+        if (differs(products, row.key)) {
+          tr.classList.add("portal-compare__row--diff");
+          tr.setAttribute("data-diff", "1");
+          th.appendChild(diffMark());
+        }
+        th.appendChild(document.createTextNode(row.label));
+        tr.appendChild(th);
+        var winners = bestOf(products, bestRules[row.key]);
+        products.forEach(function (p) {
+          var td = cell(p, row.key);
+          if (winners.indexOf(p) !== -1) td.appendChild(el("strong", bestRules[row.key].word, { "class": "portal-compare__best" }));
+          tr.appendChild(td);
+        });
+        tbody.appendChild(tr);
+      });
+      table.appendChild(tbody);
+      return table;
+    }
+
+    function applyOnlyDiff() {
+      var rows = wrap.querySelectorAll("tbody tr");
+      Array.prototype.forEach.call(rows, function (tr) {
+        tr.hidden = only.checked && !tr.hasAttribute("data-diff");
+      });
+    }
+
+    function render() {
+      var table = buildTable();
+      wrap.textContent = "";
+      wrap.appendChild(table);
+      var several = products.length > 1;
+      onlyWrap.hidden = !several;
+      legend.hidden = !several;
+      if (!several) only.checked = false;
+      applyOnlyDiff();
+      cloneStrip.textContent = "";
+      products.forEach(function (p) { cloneStrip.appendChild(el("div", p.name, { "class": "portal-cmp__clone-cell" })); });
+      updatePrintMeta();
+      layout();
+    }
+
+    // Paper has no footer or address bar: it carries the data date, the print date and the link.
+    function updatePrintMeta() {
+      printMeta.textContent = "";
+      printMeta.appendChild(el("span", "产品数据日期：" + isoDateZh(data.generated) + "；打印日期：" + dateZh(new Date()) + "。"));
+      printMeta.appendChild(el("span", "本对比的链接：" + window.location.href));
+    }
+
+    function showEmpty(message) {
+      [tools, copied, share, legend, bar, frame, printMeta].forEach(function (n) { n.hidden = true; });
+      empty.hidden = false;
+      status.textContent = message;
+    }
+
+    // Sideways-scroll hint and the sticky names: sizes follow the real header row.
+    function layout() {
+      if (frame.hidden) return;
+      var ths = wrap.querySelectorAll("thead th");
+      if (!ths.length) return;
+      hint.hidden = wrap.scrollWidth <= wrap.clientWidth + 1;
+      hint.textContent = "左右滑动查看更多 →";
+      cloneCorner.style.width = ths[0].getBoundingClientRect().width + "px";
+      var cells = cloneStrip.children;
+      for (var i = 1; i < ths.length; i += 1) {
+        if (cells[i - 1]) cells[i - 1].style.width = ths[i].getBoundingClientRect().width + "px";
+      }
+      cloneRow.style.width = wrap.clientWidth + "px";
+      syncScroll();
+      placeClone();
+    }
+
+    function syncScroll() {
+      cloneStrip.style.transform = "translateX(" + (-wrap.scrollLeft) + "px)";
+    }
+
+    function headerBottom() {
+      var header = document.querySelector(".md-header");
+      if (!header) return 0;
+      var pos = window.getComputedStyle(header).position;
+      return pos === "sticky" || pos === "fixed" ? Math.max(0, header.getBoundingClientRect().bottom) : 0;
+    }
+
+    // Show the copy once the real header row has gone under the site header, while rows remain.
+    function placeClone() {
+      var thead = wrap.querySelector("thead");
+      if (!thead || frame.hidden) { clone.classList.remove("portal-cmp__clone--on"); return; }
+      var top = headerBottom();
+      clone.style.top = top + "px";
+      var headRect = thead.getBoundingClientRect();
+      var frameRect = wrap.getBoundingClientRect();
+      var on = headRect.bottom < top && frameRect.bottom > top + clone.offsetHeight + 40;
+      clone.classList.toggle("portal-cmp__clone--on", on);
+    }
+
+    var pending = false;
+    function onScroll() {
+      if (pending) return;
+      pending = true;
+      window.requestAnimationFrame(function () { pending = false; placeClone(); });
+    }
+
+    function remove(id) {
+      var index = -1;
+      products.forEach(function (p, i) { if (p.product_id === id) index = i; });
+      if (index === -1) return;
+      var gone = products[index];
+      products.splice(index, 1);
+      persist();
+      copied.textContent = "";            // a copied link is now out of date
+      share.hidden = true;
+      if (!products.length) {
+        showEmpty("已移除“" + gone.name + "”。对比中已没有产品。");
+        emptyTitle.focus();
+        return;
+      }
+      render();
+      status.textContent = "已移除“" + gone.name + "”。" + countText();
+      // Focus the remove button now in the same place (the next product), else the one before it.
+      var buttons = wrap.querySelectorAll(".portal-compare__remove");
+      buttons[Math.min(index, buttons.length - 1)].focus();
+    }
+
+    function copyLink() {
+      var url = window.location.href;
+      shareInput.value = url;
+      function fallback() {
+        share.hidden = false;
+        shareInput.focus();
+        shareInput.select();
+        copied.textContent = "请复制上面的链接（手机上长按链接文字，电脑上按 Ctrl+C）。";
+      }
+      if (navigator.clipboard && navigator.clipboard.writeText && window.isSecureContext) {
+        navigator.clipboard.writeText(url).then(function () {
+          copied.textContent = "链接已复制。把它发给别人，打开后看到的就是这份对比。";
+        }, fallback);
+      } else {
+        fallback();
+      }
+    }
+
+    only.addEventListener("change", function () {
+      applyOnlyDiff();
+      var diff = wrap.querySelectorAll("tbody tr[data-diff]").length;
+      var all = wrap.querySelectorAll("tbody tr").length;
+      status.textContent = only.checked
+        ? "只看不同项：显示 " + diff + " 项，隐藏 " + (all - diff) + " 项相同的项目。"
+        : "显示全部 " + all + " 项。";
+      layout();
+    });
+    copy.addEventListener("click", copyLink);
+    print.addEventListener("click", function () { window.print(); });
+    wrap.addEventListener("click", function (e) {
+      var button = e.target.closest ? e.target.closest(".portal-compare__remove") : null;
+      if (button) remove(button.getAttribute("data-product-id"));
+    });
+    wrap.addEventListener("scroll", syncScroll, { passive: true });
+    window.addEventListener("scroll", onScroll, { passive: true });
+    window.addEventListener("resize", layout);
+    // The 适老化 switch and late fonts change the columns without resizing the window.
+    if (window.ResizeObserver) new window.ResizeObserver(function () { layout(); }).observe(frame);
+    window.addEventListener("beforeprint", function () { if (data && products.length) updatePrintMeta(); });
+
+    fetch(root.getAttribute("data-products"))
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+      .then(function (json) {
+        data = json;
+        data.compare_rows.forEach(function (row) {
+          if (!bestRules[row.key]) return;
+          if (legendBest.childNodes.length) legendBest.appendChild(document.createTextNode(" "));
+          legendBest.appendChild(el("strong", bestRules[row.key].word, { "class": "portal-compare__best" }));
+        });
+        var byId = {};
+        data.products.forEach(function (p) { byId[p.product_id] = p; });
+        var known = requested.filter(function (id) { return byId[id]; });
+        var messages = [];
+        var missing = requested.length - known.length;
+        if (missing) {
+          messages.push((fromAddress !== null ? "链接中有 " : "之前选择的产品中有 ") + missing +
+                        " 款在产品库中找不到（可能已下架或链接不完整），已略去。");
+        }
+        if (known.length > MAX_COMPARE) messages.push("最多对比 " + MAX_COMPARE + " 款产品，只显示前 " + MAX_COMPARE + " 款。");
+        products = known.slice(0, MAX_COMPARE).map(function (id) { return byId[id]; });
+        note.textContent = messages.join("");
+        note.hidden = !messages.length;
+        if (fromAddress !== null || products.length) persist();
+        if (!products.length) {
+          showEmpty(requested.length ? "没有可以对比的产品。" : "");   // the empty box says it
+          return;
+        }
+        [tools, bar, frame, printMeta].forEach(function (n) { n.hidden = false; });
+        status.textContent = countText();
+        render();
+      })
+      .catch(function () { status.textContent = "产品数据加载失败，请刷新页面重试。"; });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", initComparePage);
+  else initComparePage();
+})();

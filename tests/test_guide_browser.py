@@ -1,0 +1,393 @@
+"""帮我选 (guide/) in Chromium: answered as a user would, handed to the finder without any request
+carrying the answers, checked against values computed here in Python.
+
+Expected results, orders and reasons come from the built site's ``downloads/products.json`` and the
+canonical schema, with the finder's rules as written out in ``tests/test_products_browser.py``.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import re
+from urllib.parse import quote, urlsplit
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.conftest import ROOT, LoopbackServer
+from tests.quality.accessibility import VIEWPORTS, audit, set_elder_mode
+from tests.test_products_browser import NO_COLLATERAL, matches, rate_order
+
+pytestmark = pytest.mark.browser
+
+DESKTOP = VIEWPORTS["desktop"]
+PHONE = VIEWPORTS["phone"]
+COLLATERAL = {"抵押", "质押"}
+
+
+@pytest.fixture(scope="module")
+def catalogue(demo_site) -> list[dict]:
+    return json.loads((demo_site / "downloads" / "products.json").read_text(encoding="utf-8"))["products"]
+
+
+@pytest.fixture(scope="module")
+def vocab() -> dict[str, list[str]]:
+    schema = json.loads((ROOT / "catalog" / "schema" / "products.schema.json").read_text(encoding="utf-8"))
+    return {f["name"]: f["x-list"]["enum"] for f in schema["fields"] if "x-list" in f and "enum" in f["x-list"]}
+
+
+# ---- a server that keeps what it was asked: request lines, headers and bodies ----
+
+class _RecordingHandler(http.server.SimpleHTTPRequestHandler):
+    seen: list[str]
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+    def _record(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length).decode("latin-1") if length else ""
+        self.seen.append(f"{self.requestline}\n{self.headers}\n{body}")
+
+    def do_GET(self) -> None:  # noqa: N802
+        self._record()
+        super().do_GET()
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        self._record()
+        super().do_HEAD()
+
+    def do_POST(self) -> None:  # noqa: N802
+        self._record()
+        self.send_error(405)
+
+
+@pytest.fixture
+def recording_site(demo_site):
+    seen: list[str] = []
+    handler = type("Handler", (_RecordingHandler,), {"seen": seen})
+    server = LoopbackServer(functools.partial(handler, directory=str(demo_site)))
+    yield server.url, seen
+    server.stop()
+
+
+def forms_of(text: str) -> set[str]:
+    """Every way a value could appear in a request: as is, percent-encoded (either case), form-encoded."""
+    encoded = quote(text, safe="")
+    return {text, encoded, encoded.lower(), quote(text, safe="").replace("%20", "+")}
+
+
+# ---- answering the guide as a user would ----
+
+def choose(page: Page, question: str, answer: str) -> None:
+    """Click the answer's label inside the question (fieldset named by its legend)."""
+    group = page.get_by_role("group", name=re.compile(question))
+    group.locator("label.portal-guide__option", has_text=answer).click()
+
+
+def answer_guide(page: Page, *, customer: str | None = None, amount: str | None = None,
+                 term_pick: str | None = None, term: str | None = None, no_collateral: bool = False,
+                 online: bool = False, program: str | None = None) -> None:
+    if customer:
+        choose(page, "您是", customer)
+    if amount is not None:
+        page.get_by_label("需要借多少钱").fill(amount)
+    if term_pick:
+        page.get_by_role("button", name=term_pick, exact=True).click()
+    if term is not None:
+        page.get_by_label("或填写月数").fill(term)
+    if no_collateral:
+        choose(page, "抵押", "不能或不想提供")
+    if online:
+        choose(page, "线上|网上", "希望线上申请")
+    if program:
+        choose(page, "对接机制", program)
+
+
+def submit(page: Page) -> None:
+    page.get_by_role("button", name="查看相符的产品").click()
+    page.wait_for_url(re.compile(r"/products/#"))
+    expect(page.locator("#finder[data-finder-renders]")).to_have_count(1)
+
+
+def result_ids(page: Page) -> list[str]:
+    more = page.locator("#finder-more")
+    while more.is_visible():
+        count = page.locator("[data-product-results] > li").count()
+        more.click()
+        expect(page.locator("[data-product-results] > li")).not_to_have_count(count)
+    return page.locator("[data-product-results] > li").evaluate_all("els => els.map(e => e.dataset.productId)")
+
+
+def expected_reasons(p: dict, state: dict, vocab: dict) -> str:
+    """The card's "符合您的条件：…" line, written out from the product's own data."""
+    parts = []
+    if "customer" in state:
+        hit = [v for v in vocab["target_customers"] if v in state["customer"] and v in p["target_customers"]]
+        parts.append("、".join(hit) + "可申请")
+    if "amount" in state:
+        parts.append(f"额度 {p['display']['amount']}，覆盖 {state['amount']:g} 万元")
+    if "term" in state:
+        parts.append(f"期限 {p['display']['term']}，覆盖 {state['term']} 个月")
+    if "guarantee" in state:
+        hit = [v for v in vocab["guarantee_methods"] if v in state["guarantee"] and v in p["guarantee_methods"]]
+        free = "" if COLLATERAL & set(state["guarantee"]) else "，无需抵押或质押"
+        parts.append("担保方式：" + "、".join(hit) + free)
+    if state.get("online"):
+        assert p["online_application"]
+        parts.append("可线上申请")
+    if "program" in state:
+        hit = [v for v in vocab["programs"] if v in state["program"] and v in p["programs"]]
+        parts.append("对接机制：" + "、".join(hit))
+    return "符合您的条件：" + " · ".join(parts)
+
+
+# ---- the hand-over ----
+
+def test_answers_become_the_finder_state_ranked_by_rate_with_reasons(page: Page, site_url: str, catalogue, vocab):
+    page.set_viewport_size(PHONE)
+    page.goto(site_url + "guide/")
+    answer_guide(page, customer="个体工商户", amount="30", term_pick="1 年", no_collateral=True, online=True)
+    expect(page.get_by_label("或填写月数")).to_have_value("12")
+    expect(page.get_by_role("button", name="1 年", exact=True)).to_have_attribute("aria-pressed", "true")
+    submit(page)
+
+    url = urlsplit(page.url)
+    assert url.path.endswith("/products/") and url.query == "", page.url   # the state is only in the fragment
+    state = {"customer": ["个体工商户"], "amount": 30, "term": 12, "guarantee": sorted(NO_COLLATERAL), "online": True}
+    chips = page.locator("#finder-chips button.portal-chip:not(.portal-chip--all)")
+    expect(chips).to_have_count(5)
+    for text in ("金额：30 万元", "期限：12 个月", "适用对象：个体工商户", "线上申请：是"):
+        expect(chips.filter(has_text=text)).to_have_count(1)
+    guarantee_chip = chips.filter(has_text="担保方式").inner_text()
+    assert {v for v in vocab["guarantee_methods"] if v in guarantee_chip} == NO_COLLATERAL
+    expect(page.locator("#finder-sort")).to_have_value("rate")
+
+    subset = [p for p in catalogue if matches(p, state)]
+    assert 1 < len(subset) < len(catalogue)
+    ids = result_ids(page)
+    assert ids == rate_order(subset)
+    by_id = {p["product_id"]: p for p in catalogue}
+    for pid in ids:
+        why = page.locator(f'[data-product-results] > li[data-product-id="{pid}"] .portal-card__why')
+        expect(why).to_have_text(expected_reasons(by_id[pid], state, vocab))
+    expect(page.locator("#finder-guide")).to_be_visible()
+    expect(page.locator("#finder-guide")).to_contain_text("帮我选")
+
+
+def test_no_answer_leaves_the_browser(page: Page, recording_site, catalogue):
+    """Neither the browser's requests nor what the server received carry an answer, in any encoding,
+    while answering, on the finder, on a product page, and back again."""
+    url, seen = recording_site
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(f"{r.method} {r.url.split('#')[0]}\n{r.post_data or ''}"))
+    page.set_viewport_size(PHONE)
+    page.goto(url + "guide/")
+    answer_guide(page, customer="家庭农场", amount="37.5", term="27", no_collateral=True, program="乡村振兴贷")
+    submit(page)
+    assert "乡村振兴贷" in page.locator("#finder-chips").inner_text()
+    first = page.locator("[data-product-results] > li h3 a").first
+    if first.count():
+        first.click()
+        page.wait_for_load_state("load")
+        page.go_back()
+        expect(page.locator("#finder[data-finder-renders]")).to_have_count(1)
+    page.get_by_role("link", name="重新回答 / 修改条件").click()
+    page.wait_for_url(re.compile(r"/guide/#"))
+    expect(page.get_by_label("需要借多少钱")).to_have_value("37.5")
+
+    answers = ["家庭农场", "乡村振兴贷", "37.5", "amount=", "term=", "customer=", "guarantee=", "program=",
+               *NO_COLLATERAL]
+    assert len(requests) > 5 and len(seen) > 5
+    for text in answers:
+        for form in forms_of(text):
+            leaked = [r for r in requests + seen if form in r]
+            assert not leaked, f"{form!r} left the browser:\n{leaked[0]}"
+    # The 27-month term: as a parameter in any form (a bare "27" could be part of a file hash).
+    assert not [r for r in requests + seen if re.search(r"\b27\s*(个月|%E4%B8%AA|months?)", r)]
+
+
+def test_back_returns_to_the_answered_guide_and_the_link_comes_back_prefilled(page: Page, site_url: str, catalogue):
+    page.set_viewport_size(PHONE)
+    page.goto(site_url + "guide/")
+    answer_guide(page, customer="小微企业主", amount="50", term_pick="3 年", online=True)
+    submit(page)
+    page.go_back()
+    page.wait_for_url(re.compile(r"/guide/"))
+    expect(page.get_by_role("radio", name=re.compile("^小微企业主"))).to_be_checked()
+    expect(page.get_by_label("需要借多少钱")).to_have_value("50")
+    expect(page.get_by_label("或填写月数")).to_have_value("36")
+    expect(page.get_by_role("radio", name=re.compile("^希望线上申请"))).to_be_checked()
+    page.go_forward()
+    expect(page.locator("#finder[data-finder-renders]")).to_have_count(1)
+    expect(page.locator("#finder-chips")).to_contain_text("小微企业主")
+
+    # On the finder, another condition (a bank) is added; 修改条件 keeps it and says so.
+    bank = next(p["bank_id"] for p in catalogue if matches(p, {"customer": ["小微企业主"], "amount": 50, "term": 36, "online": True}))
+    before = page.locator("#finder").get_attribute("data-finder-renders")
+    if page.locator("#finder-toggle").is_visible():
+        page.locator("#finder-toggle").click()
+    page.locator(f'#finder-panel input[name="bank"][value="{bank}"]').check()
+    expect(page.locator("#finder")).not_to_have_attribute("data-finder-renders", before)
+    assert urlsplit(page.url).query == "" and "bank=" + bank in urlsplit(page.url).fragment
+    page.get_by_role("link", name="重新回答 / 修改条件").click()
+    page.wait_for_url(re.compile(r"/guide/#"))
+    expect(page.get_by_label("需要借多少钱")).to_have_value("50")
+    expect(page.locator("#guide-kept")).to_contain_text("银行")
+    page.get_by_label("需要借多少钱").fill("10")
+    submit(page)
+    state = {"customer": ["小微企业主"], "amount": 10, "term": 36, "online": True, "bank": [bank]}
+    assert result_ids(page) == rate_order([p for p in catalogue if matches(p, state)])
+
+
+def test_an_answer_set_without_products_shows_the_empty_state_and_its_way_out(page: Page, site_url: str, catalogue):
+    page.set_viewport_size(PHONE)
+    big = max(p["amount_max_wan"] for p in catalogue if "个体工商户" in p["target_customers"]) + 1
+    page.goto(site_url + "guide/")
+    answer_guide(page, customer="个体工商户", amount=f"{big:g}")
+    submit(page)
+    empty = page.locator("#finder-empty")
+    expect(empty).to_be_visible()
+    expect(page.locator("[data-product-results] > li")).to_have_count(0)
+    expect(page.locator("#finder-empty-why")).to_contain_text("金额")
+    relax = page.locator("#finder-relax button").filter(has_text="金额")
+    owners = [p for p in catalogue if "个体工商户" in p["target_customers"]]
+    expect(relax).to_contain_text(f"可看到 {len(owners)} 款")
+    before = page.locator("#finder").get_attribute("data-finder-renders")
+    relax.click()
+    expect(page.locator("#finder")).not_to_have_attribute("data-finder-renders", before)
+    assert result_ids(page) == rate_order(owners)
+    assert urlsplit(page.url).query == "" and "amount" not in page.url   # still private
+    page.go_back()
+    expect(empty).to_be_visible()
+
+
+def test_when_no_single_answer_is_the_obstacle_the_empty_state_offers_pairs(page: Page, site_url: str,
+                                                                           catalogue, vocab):
+    """Who you are and the programme exclude each other, and the amount is above every product:
+    dropping any one answer still finds nothing, so the finder offers to drop two."""
+    customer, program = next((c, g) for c in vocab["target_customers"] for g in vocab["programs"]
+                             if not any(c in p["target_customers"] and g in p["programs"] for p in catalogue)
+                             and any(c in p["target_customers"] for p in catalogue)
+                             and any(g in p["programs"] for p in catalogue))
+    big = max(p["amount_max_wan"] for p in catalogue) + 1
+    page.set_viewport_size(PHONE)
+    page.goto(site_url + "guide/")
+    answer_guide(page, customer=customer, amount=f"{big:g}", program=program)
+    submit(page)
+    expect(page.locator("#finder-empty")).to_be_visible()
+    expect(page.locator("#finder-empty-why")).to_contain_text("至少要去掉两个")
+    # Dropping amount and one of the two others leaves the products of the remaining one.
+    with_program = [p for p in catalogue if program in p["programs"]]
+    for_customer = [p for p in catalogue if customer in p["target_customers"]]
+    best, keep = max(((with_program, program), (for_customer, customer)), key=lambda x: len(x[0]))
+    buttons = page.locator("#finder-relax button")
+    expect(buttons).to_have_count(3)                       # two pairs, then 清除全部条件
+    first = buttons.first
+    expect(first).to_contain_text("金额")
+    expect(first).to_contain_text(f"可看到 {len(best)} 款产品")
+    before = page.locator("#finder").get_attribute("data-finder-renders")
+    first.click()
+    expect(page.locator("#finder")).not_to_have_attribute("data-finder-renders", before)
+    assert result_ids(page) == rate_order(best)
+    expect(page.locator("#finder-chips")).to_contain_text(keep)
+    assert urlsplit(page.url).query == ""
+
+
+def test_wrong_numbers_are_explained_and_nothing_is_opened(page: Page, site_url: str):
+    page.set_viewport_size(PHONE)
+    page.goto(site_url + "guide/")
+    page.get_by_label("需要借多少钱").fill("-5")
+    page.get_by_role("button", name="查看相符的产品").click()
+    amount = page.get_by_label("需要借多少钱")
+    expect(amount).to_be_focused()
+    expect(amount).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#guide-amount-error")).to_contain_text("大于 0")
+    expect(page.locator("#guide-status")).to_contain_text("需要修改")
+    assert urlsplit(page.url).path.endswith("/guide/") and not urlsplit(page.url).fragment
+
+
+def test_the_questions_offer_the_schema_vocabulary(page: Page, site_url: str, vocab):
+    page.set_viewport_size(DESKTOP)
+    page.goto(site_url + "guide/")
+    for name, field in (("customer", "target_customers"), ("program", "programs")):
+        values = page.locator(f'input[type=radio][name="{name}"]').evaluate_all("els => els.map(e => e.value)")
+        assert values == vocab[field] + [""], name          # every value, then 不确定
+        expect(page.locator(f'input[type=radio][name="{name}"][value=""]')).to_be_checked()
+    no_collateral = page.locator('input[name="guarantee"]:not([value=""])').get_attribute("value")
+    assert set(no_collateral.split(",")) == NO_COLLATERAL
+    expect(page.locator(".portal-guide")).to_contain_text("不会发送给政府部门或银行")
+
+
+def test_without_javascript_the_page_says_so_and_links_to_the_list(browser, site_url: str):
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE)
+    page = context.new_page()
+    page.goto(site_url + "guide/")
+    expect(page.locator("#guide-form")).to_be_hidden()
+    note = page.locator(".portal-guide__nojs")
+    expect(note).to_be_visible()
+    expect(note).to_contain_text("JavaScript")
+    note.get_by_role("link").click()
+    page.wait_for_url(re.compile(r"/products/$"))
+    context.close()
+
+
+def test_reasons_show_for_any_conditions_and_plain_links_stay_in_the_query(page: Page, site_url: str, catalogue, vocab):
+    page.set_viewport_size(DESKTOP)
+    page.goto(site_url + "products/?guarantee=" + quote("抵押") + "&amount=50&sort=rate")
+    expect(page.locator("#finder[data-finder-renders]")).to_have_count(1)
+    state = {"guarantee": ["抵押"], "amount": 50}
+    subset = [p for p in catalogue if matches(p, state)]
+    ids = result_ids(page)
+    assert ids == rate_order(subset)
+    by_id = {p["product_id"]: p for p in catalogue}
+    for pid in ids:
+        expect(page.locator(f'li[data-product-id="{pid}"] .portal-card__why')).to_have_text(
+            expected_reasons(by_id[pid], state, vocab))
+    expect(page.locator("#finder-guide")).to_be_hidden()      # not from 帮我选
+    link = page.locator(".portal-finder__guide-link")
+    expect(link).to_have_attribute("href", re.compile(r"guide/#guarantee=.*amount=50"))
+    page.locator("#finder-clear").click()
+    expect(page.locator(".portal-card__why")).to_have_count(0)
+    assert "guarantee" not in page.url
+
+
+def test_the_skip_link_keeps_a_private_state(page: Page, site_url: str):
+    page.set_viewport_size(DESKTOP)
+    page.goto(site_url + "products/#customer=" + quote("家庭农场") + "&sort=rate")
+    expect(page.locator("#finder[data-finder-renders]")).to_have_count(1)
+    kept = page.url
+    page.locator(".portal-skip").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#finder-results-heading")).to_be_focused()
+    assert page.url == kept
+    expect(page.locator("#finder-chips")).to_contain_text("家庭农场")
+
+
+@pytest.mark.parametrize("elder", [False, True], ids=["normal", "elder"])
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_guide_and_its_results_pass_axe(browser, site_url: str, viewport: str, elder: bool):
+    context = browser.new_context(viewport=VIEWPORTS[viewport], locale="zh-CN")
+    page = context.new_page()
+    page.goto(site_url + "guide/")
+    set_elder_mode(page, elder)
+    page.reload()
+    assert page.evaluate("document.documentElement.classList.contains('portal-elder')") == elder
+    findings = audit(page, f"guide/ {viewport}")
+    page.get_by_label("需要借多少钱").fill("0")
+    page.get_by_role("button", name="查看相符的产品").click()        # the error state
+    expect(page.locator("#guide-amount-error")).to_be_visible()
+    # Focusing the field scrolled the page, and Material fades its tabs out while scrolled down:
+    # audit the error at the top, with the tabs settled, as axe would see any page.
+    page.evaluate("window.scrollTo(0, 0)")
+    page.wait_for_timeout(600)
+    findings += audit(page, f"guide/ error {viewport}")
+    answer_guide(page, customer="个体工商户", amount="30", term_pick="1 年", no_collateral=True)
+    submit(page)
+    findings += audit(page, f"finder from guide {viewport}")
+    wide = page.evaluate("document.documentElement.scrollWidth")
+    context.close()
+    assert findings == [], "\n".join(str(f) for f in findings)
+    assert wide <= VIEWPORTS[viewport]["width"]
