@@ -1080,59 +1080,7 @@
     return api;
   }
 
-  // ---------- compare page ----------
-
-  function initComparePage() {
-    var root = document.getElementById("compare-root");
-    if (!root) return;
-    var params = new URLSearchParams(window.location.search);
-    var ids = (params.get("ids") || "").split(",").filter(Boolean);
-    if (!ids.length) ids = loadSelection();
-    ids = ids.slice(0, MAX_COMPARE);
-    var status = el("p", "正在加载产品数据……", { role: "status" });
-    root.appendChild(status);
-    fetch(root.getAttribute("data-products"))
-      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
-      .then(function (data) {
-        var byId = {};
-        data.products.forEach(function (p) { byId[p.product_id] = p; });
-        var products = ids.map(function (id) { return byId[id]; }).filter(Boolean);
-        if (products.length === 0) {
-          status.textContent = "还没有选择产品。请在金融产品列表中勾选“加入对比”。";
-          return;
-        }
-        status.textContent = "正在对比 " + products.length + " 款产品。";
-        var wrap = el("div", null, { "class": "portal-compare-wrap", tabindex: "0", role: "region", "aria-label": "产品对比表，可左右滚动" });
-        var table = el("table", null, { "class": "portal-compare" });
-        table.appendChild(el("caption", "产品对比（利率均为年化利率）"));
-        var head = el("tr");
-        head.appendChild(el("th", "项目", { scope: "col" }));
-        products.forEach(function (p) {
-          var th = el("th", null, { scope: "col" });
-          th.appendChild(el("a", p.name, { href: root.getAttribute("data-root") + p.url }));
-          head.appendChild(th);
-        });
-        var thead = el("thead");
-        thead.appendChild(head);
-        table.appendChild(thead);
-        var tbody = el("tbody");
-        // Rows and wording come from the field registry (products.json compare_rows, display).
-        data.compare_rows.forEach(function (row) {
-          var tr = el("tr", null, { "data-row": row.key });
-          tr.appendChild(el("th", row.label, { scope: "row" }));
-          products.forEach(function (p) {
-            tr.appendChild(el("td", p.display[row.key], { "class": row.key === "rate" ? "portal-compare__rate" : "" }));
-          });
-          tbody.appendChild(tr);
-        });
-        table.appendChild(tbody);
-        wrap.appendChild(table);
-        root.appendChild(wrap);
-      })
-      .catch(function () { status.textContent = "产品数据加载失败，请刷新页面重试。"; });
-  }
-
-  function init() { initFinder(); initComparePage(); }
+  function init() { initFinder(); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
 })();
