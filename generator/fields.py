@@ -72,9 +72,19 @@ COMPARE_ROWS = ("rate", "bank", "product_type", "amount", "term", "guarantee_met
 # Compare rows where one value is plainly better for a borrower, and the raw field that decides:
 # the lowest rate lower bound, the highest amount, the fewest days to a decision. The compare page
 # names that product with the word (ties all named), so the cue is never colour alone.
-COMPARE_BEST = {"rate": ("rate_min", "min", "最低"),
-                "amount": ("amount_max_wan", "max", "最高"),
-                "decision_days": ("decision_days", "min", "最快")}
+# A 续贷-only product is not a new loan's offer: when it holds the lowest rate, the word says so
+# (the finder's rate sort ranks it last for the same reason).
+@dataclass(frozen=True)
+class Best:
+    field: str               # raw field that decides
+    best: str                # "min" or "max"
+    word: str                # shown beside the winner
+    renewal_word: str = ""   # shown instead when the winner is a 续贷-only product
+
+
+COMPARE_BEST = {"rate": Best("rate_min", "min", "最低", renewal_word="最低（仅限续贷）"),
+                "amount": Best("amount_max_wan", "max", "最高"),
+                "decision_days": Best("decision_days", "min", "最快")}
 
 # Combined figures and their labels.
 COMBINED_LABELS = {"rate": "年化利率", "amount": "贷款额度", "term": "贷款期限", "bank": "银行"}
@@ -226,7 +236,9 @@ class FieldRegistry:
 
     def compare_best(self) -> dict[str, dict[str, str]]:
         """``COMPARE_BEST`` for the compare page's script (row key -> field, min/max, word)."""
-        return {key: {"field": f, "best": best, "word": word} for key, (f, best, word) in COMPARE_BEST.items()}
+        return {key: {"field": b.field, "best": b.best, "word": b.word,
+                      "renewal_word": b.renewal_word or b.word, "renewal_type": RENEWAL_TYPE}
+                for key, b in COMPARE_BEST.items()}
 
     def browser_formats(self) -> dict:
         """The range wording for the finder's cards, so JavaScript formats as Python does."""

@@ -434,3 +434,12 @@ def test_at_most_four_products_can_be_compared_and_the_fifth_says_why(page: Page
     expect(page.locator(".portal-card__compare").nth(4)).to_contain_text("已选满 4 款")
     toggles.nth(0).uncheck()
     expect(toggles.nth(4)).to_be_enabled()
+
+
+def test_a_renewal_only_products_lowest_rate_says_it_is_only_for_renewal(page: Page, site_url: str, catalogue):
+    renewal = min((p for p in catalogue if p["product_type"] == "续贷"), key=lambda p: p["rate_min"])
+    dearer = next(p for p in catalogue if p["product_type"] != "续贷" and p["rate_min"] > renewal["rate_min"])
+    open_compare(page, site_url, [renewal, dearer])
+    cells = page.locator('table.portal-compare tr[data-row="rate"] td')
+    expect(cells.nth(0).locator(".portal-compare__best")).to_have_text("最低（仅限续贷）")
+    expect(cells.nth(1).locator(".portal-compare__best")).to_have_count(0)

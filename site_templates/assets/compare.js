@@ -242,7 +242,12 @@
         var winners = bestOf(products, bestRules[row.key]);
         products.forEach(function (p) {
           var td = cell(p, row.key);
-          if (winners.indexOf(p) !== -1) td.appendChild(el("strong", bestRules[row.key].word, { "class": "portal-compare__best" }));
+          if (winners.indexOf(p) !== -1) {
+            var rule = bestRules[row.key];
+            // A 续贷-only product's low rate is not a new loan's offer: the word says so.
+            var word = p.product_type === rule.renewal_type ? rule.renewal_word : rule.word;
+            td.appendChild(el("strong", word, { "class": "portal-compare__best" }));
+          }
           tr.appendChild(td);
         });
         tbody.appendChild(tr);

@@ -30,7 +30,10 @@
   // For layout before the first paint (portal.css): scripts run, and the address carries a query,
   // so pages that build their content from it can keep its place instead of shifting (CLS).
   root.classList.add("portal-js");
-  if (window.location.search.length > 1) root.classList.add("portal-has-query");
+  // A state in the fragment (products/#customer=…, from 帮我选) counts too.
+  if (window.location.search.length > 1 || window.location.hash.indexOf("=") !== -1) {
+    root.classList.add("portal-has-query");
+  }
 
   function init() {
     apply(root.classList.contains(CLASS));

@@ -1,4 +1,4 @@
-/* Product finder (products/) and side-by-side comparison (compare/).
+/* Product finder (products/); the compare page has its own script (assets/compare.js).
 
    The finder is search, facets and sort over one compact index (assets/data/finder.json,
    written by generator/finder.py): OR inside a facet group, AND across groups, a count beside
