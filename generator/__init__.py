@@ -21,7 +21,8 @@ The flow (DESIGN.md section 2) has one module per stage:
 - ``feeds``     Atom feeds (notices, policies) and ``sitemap.xml``
 - ``fields``    the product field registry: label, unit, empty wording, range wording, declared once
 - ``queries``   plain-language queries (``content/queries.yml``): what people type -> finder conditions
-- ``pages``     generated Markdown/HTML pages (products, banks, paginated lists, home)
+- ``share``     a product page leaving the site: description/Open Graph text, the QR code (segno)
+- ``pages``     generated Markdown/HTML pages (products, banks, paginated lists, home, 帮我选)
 - ``finder``    the product finder's compact columnar index and its map from Pagefind ids
 - ``exports``   downloads: products CSV/XLSX/JSON + datapackage.json (formula-safe)
 - ``site``      the mkdocs-material build
