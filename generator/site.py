@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-import shutil
 from pathlib import Path
 
+from generator import assets
 from generator.config import ConfigError, ProjectPaths
 
 # Generated pages stay out of the nav: 3,000 product pages in the nav cost minutes and GBs.
@@ -18,7 +18,7 @@ class SiteBuildError(Exception):
 
 
 def copy_assets(paths: ProjectPaths, docs_dir: Path) -> None:
-    shutil.copytree(paths.templates / "assets", docs_dir / "assets", dirs_exist_ok=True)
+    assets.copy_assets(paths.templates / "assets", docs_dir / "assets")
 
 
 def build_site(paths: ProjectPaths, docs_dir: Path, site_dir: Path, runtime: dict) -> None:
