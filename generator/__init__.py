@@ -25,6 +25,7 @@ The flow (DESIGN.md section 2) has one module per stage:
 - ``pages``     generated Markdown/HTML pages (products, banks, paginated lists, home, 帮我选)
 - ``finder``    the product finder's compact columnar index and its map from Pagefind ids
 - ``exports``   downloads: products CSV/XLSX/JSON + datapackage.json (formula-safe)
+- ``assets``    the site's CSS/JS copied into the build, minified (rjsmin, rcssmin)
 - ``site``      the mkdocs-material build
 - ``csp``       Content-Security-Policy meta on every page (+ ``_headers``)
 - ``search``    the Pagefind index

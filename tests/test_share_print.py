@@ -130,6 +130,13 @@ def test_a_product_prints_on_one_a4_page_with_qr_disclaimer_and_date(browser, si
     for shown in ("h1", ".portal-product__bank", ".portal-rate__value", ".portal-keyfacts",
                   ".portal-contact", ".portal-qr svg", ".portal-disclaimer", ".portal-date"):
         expect(page.locator(shown).first).to_be_visible()
+    # A guarantee fee is part of the cost: the sheet names it when the product has one.
+    fee = page.locator(".portal-keyfacts li", has_text="担保费率")
+    if product_id == "abc-test-longest":
+        expect(fee).to_be_visible()
+        expect(fee).to_contain_text("0.5%")
+    else:
+        expect(fee).to_have_count(0)
     for hidden in (".md-header", ".portal-banner", ".md-tabs", ".md-footer", ".portal-actions",
                    ".portal-fields", "#eligibility", "#materials", ".portal-calc"):
         for node in page.locator(hidden).all():
@@ -151,3 +158,11 @@ def test_demo_product_pages_carry_share_tags_and_qr_codes(demo_site):
         assert re.search(r'<meta property="og:description" content="[^"]*年化利率', raw)
         assert f'<meta property="og:url" content="{base_url}products/{page_dir.name}/">' in raw
         assert 'class="portal-qr__code"' in raw
+
+
+def test_the_home_page_shares_as_the_site_not_as_home(page: Page, sites):
+    _, url = sites["with"]
+    page.goto(url)
+    title = head_meta(page)["og:title"]
+    assert title == page.title() or title in page.title()
+    assert title != "首页" and "产品库" in title
