@@ -212,7 +212,7 @@ class PageWriter:
                       {"title": product.name, "hide": ["toc"], "sample_data": sample,
                        # Material prints page.meta.description unescaped (MkDocs does not autoescape).
                        "description": str(escape(summary)),
-                       "portal_share": {"title": f"{product.name} - {bank.short_name or bank.name}",
+                       "portal_share": {"title": share.title(product, bank, m.fields),
                                         "description": summary, "url": public_url}},
                       p=product, bank=bank, public_url=public_url, qr=qr)
         self.page("banks/index.md", "bank_list.html", {"title": "合作银行", "search_exclude": True})

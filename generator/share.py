@@ -1,5 +1,6 @@
 """What a product page says when it leaves the site: shared in a chat app, printed, scanned.
 
+- ``title``: product, bank and annual rate (``og:title``);
 - ``description``: one line (bank, annual rate, amount, term, summary) for ``<meta name=
   "description">`` and Open Graph, so a link pasted into a chat app says what it is;
 - ``qr_svg``: a QR code of the page's public address, made offline at build time (segno) and
@@ -31,6 +32,11 @@ def description(product: ProductRecord, bank: BankRecord, fields: FieldRegistry,
                         fields.amount(product), fields.term(product)])
     text = f"{facts}。{' '.join(product.summary.split())}"
     return text if len(text) <= DESCRIPTION_CHARS else text[:DESCRIPTION_CHARS - 1] + "…"
+
+
+def title(product: ProductRecord, bank: BankRecord, fields: FieldRegistry) -> str:
+    """"惠农e贷｜农业银行｜年化利率 3.45%～5.5%": chat apps show the title first, often alone."""
+    return f"{product.name}｜{bank.short_name or bank.name}｜{fields.label('rate')} {fields.rate(product)}"
 
 
 def qr_svg(url: str, label: str) -> Markup:

@@ -81,7 +81,7 @@ def test_shared_link_preview_names_product_bank_and_annual_rate(page: Page, site
     page.goto(f"{url}products/abc-test-longest/")
     meta = head_meta(page)
     assert meta["og:title"].startswith(LONGEST["name"])          # quotes and <b> kept as text
-    assert "农业银行" in meta["og:title"]
+    assert meta["og:title"].endswith("｜农业银行｜年化利率 3.5%")
     assert meta["og:url"] == f"{BASE_URL}products/abc-test-longest/"
     for text in (meta["og:description"], meta["description"]):
         assert text.startswith("【示例数据】农业银行 · 年化利率 3.5%")   # demo data says so first
@@ -154,7 +154,7 @@ def test_demo_product_pages_carry_share_tags_and_qr_codes(demo_site):
         raw = (page_dir / "index.html").read_text(encoding="utf-8")
         title = html.unescape(re.search(r'<meta property="og:title" content="([^"]*)"', raw).group(1))
         heading = html.unescape(re.search(r"<h1[^>]*>(.*?)</h1>", raw, re.S).group(1))
-        assert title.startswith(heading)
+        assert title.startswith(heading) and "｜年化利率 " in title
         assert re.search(r'<meta property="og:description" content="[^"]*年化利率', raw)
         assert f'<meta property="og:url" content="{base_url}products/{page_dir.name}/">' in raw
         assert 'class="portal-qr__code"' in raw
