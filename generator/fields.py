@@ -69,6 +69,12 @@ COMPARE_ROWS = ("rate", "bank", "product_type", "amount", "term", "guarantee_met
                 "repayment_methods", "decision_days", "online_application", "renewal_without_repayment",
                 "guarantee_fee_rate", "fees", "rate_note", "contact_phone", "apply_url")
 
+# Compare rows that say whose product it is and how to reach the bank rather than what it
+# offers. Two products almost always differ here, so marking them 不同 would bury the rows that
+# matter; they are never marked, and 只看不同项 keeps them (a borrower still needs to know whose
+# column is whose and whom to call).
+COMPARE_ALWAYS = ("bank", "contact_phone", "apply_url")
+
 # Compare rows where one value is plainly better for a borrower, and the raw field that decides:
 # the lowest rate lower bound, the highest amount, the fewest days to a decision. The compare page
 # names that product with the word (ties all named), so the cue is never colour alone.
@@ -239,6 +245,15 @@ class FieldRegistry:
         return {key: {"field": b.field, "best": b.best, "word": b.word,
                       "renewal_word": b.renewal_word or b.word, "renewal_type": RENEWAL_TYPE}
                 for key, b in COMPARE_BEST.items()}
+
+    def compare_always(self) -> list[str]:
+        """``COMPARE_ALWAYS`` for the compare page's script, in row order."""
+        return [key for key in COMPARE_ROWS if key in COMPARE_ALWAYS]
+
+    def compare_lists(self) -> list[str]:
+        """Compare rows showing a list field (schema ``x-list``): the page compares their raw values
+        as sets, so 随借随还、等额本息 and 等额本息、随借随还 are the same offer."""
+        return [key for key in COMPARE_ROWS if key in self.fields and self.fields[key].type == "list"]
 
     def browser_formats(self) -> dict:
         """The range wording for the finder's cards, so JavaScript formats as Python does."""

@@ -1,12 +1,13 @@
 """The compare page (compare/?ids=…) in Chromium, mostly on a 390×844 phone.
 
-Which rows differ, which product holds the best value, the phone links and the names are
-computed here in Python from the built site's ``downloads/products.json``, never read back
-from the page.
+Which rows differ, which product holds the best value, the phone links, the names and the
+products' update date are computed here in Python from the built site's
+``downloads/products.json``, never read back from the page.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import unicodedata
@@ -50,10 +51,37 @@ def four(catalogue) -> list[dict]:
 
 # ---- the rules, written out independently ----
 
+# Rows that say whose product it is and how to reach the bank: they differ between almost any two
+# products, so they are never marked 不同 and 只看不同项 keeps them.
+ALWAYS = ("bank", "contact_phone", "apply_url")
+
+
+def row_value(product: dict, key: str) -> object:
+    """What a row compares: a list field (a list in products.json) as a set, so the order the
+    bank wrote it in does not count; anything else as the wording shown."""
+    raw = product.get(key)
+    return frozenset(raw) if isinstance(raw, list) else product["display"][key]
+
+
 def differing_rows(products: list[dict], rows: list[dict]) -> list[str]:
     if len(products) < 2:
         return []
-    return [r["key"] for r in rows if len({p["display"][r["key"]] for p in products}) > 1]
+    return [r["key"] for r in rows
+            if r["key"] not in ALWAYS and len({row_value(p, r["key"]) for p in products}) > 1]
+
+
+def kept_by_only_diff(products: list[dict], rows: list[dict]) -> list[str]:
+    different = differing_rows(products, rows)
+    return [r["key"] for r in rows if r["key"] in different or r["key"] in ALWAYS]
+
+
+def date_zh(iso: str) -> str:
+    day = dt.date.fromisoformat(iso)
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def newest_update(products: list[dict]) -> str:
+    return max(p["updated"] for p in products)
 
 
 def best_products(products: list[dict]) -> dict[str, list[str]]:
@@ -106,6 +134,8 @@ def test_phone_table_marks_the_rows_that_differ_and_the_best_values(page: Page, 
 
     different = differing_rows(four, rows)
     assert different and len(different) < len(rows), "the fixture needs rows that differ and rows that do not"
+    # The phones differ, and the row is still not marked: 联系电话 is no difference in the offer.
+    assert len({p["contact_phone"] for p in four}) > 1
     marked = page.locator("tbody tr[data-diff]").evaluate_all("els => els.map(e => e.dataset.row)")
     assert marked == different
     for row in rows:
@@ -115,6 +145,8 @@ def test_phone_table_marks_the_rows_that_differ_and_the_best_values(page: Page, 
             expect(label).to_contain_text("（不同）")
         else:
             expect(label).to_have_text(row["label"])
+    for key in ALWAYS:
+        expect(page.locator(f'tr[data-row="{key}"] th .portal-compare__diff')).to_have_count(0)
 
     for key, names in best_products(four).items():
         cells = page.locator(f'tr[data-row="{key}"] td')
@@ -126,12 +158,41 @@ def test_phone_table_marks_the_rows_that_differ_and_the_best_values(page: Page, 
             if cell.locator(".portal-compare__best").count():
                 expect(cell.locator(".portal-compare__best")).to_have_text(word)
 
-    # 只看不同项: the rows that are the same go, and come back.
+    # 只看不同项: the rows that are the same go (bank and contact rows stay), and come back.
     page.get_by_label("只看不同项").check()
-    assert page.locator("tbody tr:visible").evaluate_all("els => els.map(e => e.dataset.row)") == different
-    expect(page.locator(".portal-cmp__status")).to_contain_text(f"显示 {len(different)} 项")
+    kept = kept_by_only_diff(four, rows)
+    assert page.locator("tbody tr:visible").evaluate_all("els => els.map(e => e.dataset.row)") == kept
+    expect(page.locator(".portal-cmp__status")).to_contain_text(
+        f"显示 {len(different)} 项不同的项目")
+    expect(page.locator(".portal-cmp__status")).to_contain_text(f"隐藏 {len(rows) - len(kept)} 项相同的项目")
     page.get_by_label("只看不同项").uncheck()
     expect(page.locator("tbody tr:visible")).to_have_count(len(rows))
+
+
+def test_lists_in_another_order_are_the_same_and_contact_rows_are_never_marked(page: Page, site_url: str,
+                                                                             published, catalogue):
+    """Two products whose list field holds the same items in another order (随借随还、等额本息 vs
+    等额本息、随借随还): that row is not a difference; their banks and phones differ, unmarked."""
+    rows = published["compare_rows"]
+    list_rows = [r["key"] for r in rows if isinstance(catalogue[0].get(r["key"]), list)]
+    pair, key = next(((a, b), k) for i, a in enumerate(catalogue) for b in catalogue[i + 1:]
+                     for k in list_rows
+                     if a["display"][k] != b["display"][k] and set(a[k]) == set(b[k])
+                     and a["bank_id"] != b["bank_id"])
+    page.set_viewport_size(PHONE)
+    open_compare(page, site_url, list(pair))
+    cells = page.locator(f'tr[data-row="{key}"] td .portal-compare__value').all_inner_texts()
+    assert cells == [pair[0]["display"][key], pair[1]["display"][key]] and cells[0] != cells[1]
+    expect(page.locator(f'tr[data-row="{key}"]')).not_to_have_attribute("data-diff", "1")
+    expect(page.locator(f'tr[data-row="{key}"] th')).to_have_text(next(r["label"] for r in rows if r["key"] == key))
+    marked = page.locator("tbody tr[data-diff]").evaluate_all("els => els.map(e => e.dataset.row)")
+    assert marked == differing_rows(list(pair), rows)
+    assert not set(marked) & set(ALWAYS)
+    page.get_by_label("只看不同项").check()
+    assert page.locator("tbody tr:visible").evaluate_all("els => els.map(e => e.dataset.row)") == \
+        kept_by_only_diff(list(pair), rows)
+    for key in ALWAYS:
+        expect(page.locator(f'tr[data-row="{key}"]')).to_be_visible()
 
 
 def test_one_product_marks_nothing(page: Page, site_url: str, catalogue):
@@ -175,22 +236,28 @@ def test_remove_updates_the_table_the_address_and_the_stored_selection(page: Pag
     open_compare(page, site_url, [first, second, third])
     assert stored(page) == [first["product_id"], second["product_id"], third["product_id"]]
 
-    page.get_by_role("button", name=f"移除 {second['name']}").click()
+    # With the keyboard: focus the second product's 移除 and press Enter.
+    page.get_by_role("button", name=f"移除 {second['name']}").focus()
+    page.keyboard.press("Enter")
     expect(page.locator("table.portal-compare thead th[scope=col]")).to_have_count(3)   # 项目 + 2
     assert shown_names(page) == [first["name"], third["name"]]
     assert address_ids(page) == [first["product_id"], third["product_id"]]
     assert stored(page) == [first["product_id"], third["product_id"]]
-    expect(page.locator(".portal-cmp__status")).to_contain_text(f"已移除“{second['name']}”")
-    # Focus moves to the product now in the removed one's place, not back to the top of the page.
-    expect(page.get_by_role("button", name=f"移除 {third['name']}")).to_be_focused()
+    expect(page.locator(".portal-cmp__status")).to_have_text(f"已移除“{second['name']}”，还剩 2 款。")
+    # Focus is on the table, not on another 移除: a second Enter removes nothing.
+    expect(page.get_by_role("region", name="产品对比表，可左右滚动")).to_be_focused()
+    expect(page.locator(".portal-compare__remove:focus")).to_have_count(0)
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    assert shown_names(page) == [first["name"], third["name"]]
     # The marks follow the products that are left.
     marked = page.locator("tbody tr[data-diff]").evaluate_all("els => els.map(e => e.dataset.row)")
-    rows = [r["key"] for r in published["compare_rows"]]
-    assert marked == [k for k in rows if len({first["display"][k], third["display"][k]}) > 1]
+    assert marked == differing_rows([first, third], published["compare_rows"])
 
-    page.keyboard.press("Enter")                           # the focused button: remove the third
-    expect(page.get_by_role("button", name=f"移除 {first['name']}")).to_be_focused()
-    page.keyboard.press("Enter")
+    page.get_by_role("button", name=f"移除 {third['name']}").click()
+    expect(page.locator(".portal-cmp__status")).to_contain_text(f"已移除“{third['name']}”，还剩 1 款。")
+    expect(page.get_by_role("region", name="产品对比表，可左右滚动")).to_be_focused()
+    page.get_by_role("button", name=f"移除 {first['name']}").click()
     expect(page.get_by_role("heading", name="还没有要对比的产品")).to_be_focused()
     expect(page.locator("table.portal-compare")).to_be_hidden()
     assert address_ids(page) == [] and stored(page) == []
@@ -199,6 +266,38 @@ def test_remove_updates_the_table_the_address_and_the_stored_selection(page: Pag
     # The finder sees the same selection: nothing is ticked.
     page.goto(site_url + "products/")
     expect(page.locator("#compare-bar")).to_be_hidden()
+
+
+def test_the_page_states_the_products_update_date_not_the_build_date(page: Page, site_url: str, published,
+                                                                    catalogue):
+    """The date shown is the newest ``updated`` of the products compared, on the page, in the
+    footer and on paper (with the print date); it follows a removal."""
+    by_date = sorted(catalogue, key=lambda p: p["updated"])
+    oldest, newest = by_date[0], by_date[-1]
+    older = next(p for p in reversed(by_date) if p["updated"] < newest["updated"])
+    assert oldest["updated"] < older["updated"], "the demo catalogue needs three update dates"
+    products = [oldest, newest, older]
+    assert newest_update(products) == newest["updated"] and newest_update([oldest, older]) == older["updated"]
+    page.set_viewport_size(PHONE)
+    open_compare(page, site_url, products)
+    dates = page.locator(".portal-cmp__dates")
+    expect(dates).to_be_visible()
+    expect(dates).to_contain_text(f"产品信息更新日期：{date_zh(newest['updated'])}")
+    if published["generated"] != newest["updated"]:       # the build date is not presented as data
+        expect(dates.locator(".portal-cmp__updated")).not_to_contain_text(date_zh(published["generated"]))
+    footer = page.locator(".portal-page-date time")
+    expect(footer).to_have_text(date_zh(newest["updated"]))
+    expect(footer).to_have_attribute("datetime", newest["updated"])
+
+    page.get_by_role("button", name=f"移除 {newest['name']}").click()
+    expect(dates).to_contain_text(f"产品信息更新日期：{date_zh(older['updated'])}")
+    expect(footer).to_have_text(date_zh(older["updated"]))
+
+    page.emulate_media(media="print")
+    expect(dates).to_contain_text(f"打印日期：{date_zh(dt.date.today().isoformat())}")
+    text = "".join(pdf_text(page.pdf(format="A4", print_background=True, prefer_css_page_size=True)))
+    assert nfkc(f"产品信息更新日期：{date_zh(older['updated'])}") in text
+    assert nfkc("打印日期") in text and "产品数据日期" not in text
 
 
 def test_the_address_reproduces_the_comparison_in_a_fresh_browser(page: Page, browser: Browser, site_url: str, four):
@@ -249,15 +348,32 @@ def test_on_a_phone_labels_stay_put_and_names_stay_in_view(page: Page, site_url:
     wrap = page.locator(".portal-compare-wrap")
     expect(page.locator(".portal-cmp__hint")).to_be_visible()
     expect(page.locator(".portal-cmp__hint")).to_contain_text("左右滑动查看更多")
-    # Two products side by side and the edge of a third (the table itself says there is more).
+    # Two products side by side and the edge of a third (the table itself says there is more),
+    # in 适老化 too: at the larger type the second product's rate was cut at the screen's edge.
     box = wrap.bounding_box()
+    right = box["x"] + box["width"]
     heads = page.locator("table.portal-compare thead th").all()
-    if not elder:
-        assert heads[2].bounding_box()["x"] + heads[2].bounding_box()["width"] <= box["x"] + box["width"]
-        assert heads[3].bounding_box()["x"] < box["x"] + box["width"]
-    # Rates on one line.
-    for value in page.locator('tr[data-row="rate"] .portal-compare__value').all():
-        assert value.evaluate("e => e.getClientRects().length") == 1
+    assert heads[2].bounding_box()["x"] + heads[2].bounding_box()["width"] <= right + 1
+    assert heads[3].bounding_box()["x"] < right
+    # Every rate whole inside its cell: on one line where it fits (normal mode), otherwise broken
+    # only after the ～, each bound on a line of its own; the two products in view fully shown.
+    rates = page.locator('tr[data-row="rate"] td').all()
+    for p, cell in zip(four, rates, strict=True):
+        cell_box = cell.bounding_box()
+        pieces = cell.locator(".portal-compare__piece").all()
+        assert "".join(x.inner_text() for x in pieces) == p["display"]["rate"]
+        lines = []
+        for piece in pieces:
+            b = piece.bounding_box()
+            assert cell_box["x"] <= b["x"] and b["x"] + b["width"] <= cell_box["x"] + cell_box["width"] + 0.5
+            lines.append(round(b["y"]))
+        if not elder:
+            assert len(set(lines)) == 1, p["display"]["rate"]
+        if "～" in p["display"]["rate"]:
+            assert pieces[0].inner_text().endswith("～")
+    for cell in rates[:2]:
+        b = cell.bounding_box()
+        assert b["x"] >= box["x"] and b["x"] + b["width"] <= right + 1
 
     # Scroll the products sideways: the labels stay at the left edge, the products pass under them.
     wrap.evaluate("e => { e.scrollLeft = e.scrollWidth; }")
@@ -359,15 +475,16 @@ def test_four_products_print_on_a4_without_cut_off_columns(page: Page, site_url:
                    ".md-footer", ".portal-cmp__clone", ".portal-cmp__hint"):
         expect(page.locator(hidden).first).to_be_hidden()
     expect(page.locator(".portal-disclaimer")).to_be_visible()
-    expect(page.locator(".portal-cmp__printmeta")).to_contain_text("打印日期")
+    expect(page.locator(".portal-cmp__dates")).to_contain_text("打印日期")
 
     pages = pdf_text(page.pdf(format="A4", print_background=True, prefer_css_page_size=True))
-    assert 1 <= len(pages) <= 2
+    assert len(pages) == 1                                # the table, the dates and the disclaimer
     text = "".join(pages)
     for p in four:
         assert nfkc(p["name"]) in text, p["name"]
         assert nfkc(p["display"]["rate"]) in text, p["display"]["rate"]
-    assert "免责声明" in text and "打印日期" in text and "产品数据日期" in text
+    assert "免责声明" in text and "打印日期" in text and nfkc(f"产品信息更新日期：{date_zh(newest_update(four))}") in text
+    assert "产品数据日期" not in text
     assert "移除" not in text and "复制链接" not in text and "风险提示" not in text
 
 

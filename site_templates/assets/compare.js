@@ -3,7 +3,10 @@
    Rows and wording come from the field registry through downloads/products.json (compare_rows,
    each product's display block); which rows carry a "best value" word comes from
    generator/fields.py COMPARE_BEST (the page's data-best). Rows whose values differ are marked
-   with the word 不同 (not colour alone) and can be shown alone. A product can be removed; the
+   with the word 不同 (not colour alone) and can be shown alone; list fields (data-lists) are
+   compared as sets, and the identity/contact rows (data-always, fields.COMPARE_ALWAYS) are never
+   marked and always shown. The page states the newest update date of the products compared
+   (never the build date). A product can be removed; the
    table, the address (?ids=, replaceState) and the finder's stored selection then agree, so the
    address is always the link to share. On a phone the label column stays put while the products
    scroll sideways, and a copy of the product names stays under the site header while the rows
@@ -52,11 +55,28 @@
     return seen;
   }
 
-  // Rows whose shown wording is not the same for every product (one product: nothing differs).
-  function differs(products, key) {
-    if (products.length < 2) return false;
-    var first = products[0].display[key];
-    return products.some(function (p) { return p.display[key] !== first; });
+  function readJson(node, name, fallback) {
+    try { return JSON.parse(node.getAttribute(name) || "") || fallback; } catch (e) { return fallback; }
+  }
+
+  // A list as a set: its distinct items in a fixed order, so the order the bank wrote them in
+  // does not count ("随借随还、等额本息" offers what "等额本息、随借随还" offers).
+  function setKey(list) {
+    var items = Array.isArray(list) ? list.map(String) : [];
+    return items.filter(function (x, i) { return items.indexOf(x) === i; }).sort().join("\u0000");
+  }
+
+  // Rows whose offer is not the same for every product (one product: nothing differs). The
+  // identity and contact rows (bank, phone, apply link) always differ, so they are not marked.
+  function differs(products, key, always, lists) {
+    if (products.length < 2 || always.indexOf(key) !== -1) return false;
+    var values = products.map(function (p) { return lists.indexOf(key) !== -1 ? setKey(p[key]) : p.display[key]; });
+    return values.some(function (v) { return v !== values[0]; });
+  }
+
+  // The newest per-product update date (ISO yyyy-mm-dd sorts as text), "" when none is known.
+  function newestUpdate(products) {
+    return products.map(function (p) { return p.updated || ""; }).sort().pop() || "";
   }
 
   // Products holding the best value of a row, only when the products do not all share it.
@@ -82,6 +102,19 @@
     return mark;
   }
 
+  // Text in pieces that each stay whole, with a line break allowed only after each separator:
+  // "3.2%～" / "4.6%", "0818-" / "2122367". A column too narrow for the whole (适老化 on a
+  // phone) then breaks there instead of growing past the screen or cutting a figure off.
+  function breakAfter(node, text, sep) {
+    var parts = String(text).split(sep);
+    parts.forEach(function (part, i) {
+      var last = i === parts.length - 1;
+      if (i) node.appendChild(el("wbr"));
+      node.appendChild(el("span", last ? part : part + sep, { "class": "portal-compare__piece" }));
+    });
+    return node;
+  }
+
   function telHref(phone) { return "tel:" + String(phone).replace(/-/g, ""); }
 
   function initComparePage() {
@@ -90,6 +123,12 @@
     var base = root.getAttribute("data-root");
     var bestRules = {};
     try { bestRules = JSON.parse(root.getAttribute("data-best") || "{}"); } catch (e) { bestRules = {}; }
+    var alwaysRows = readJson(root, "data-always", []);
+    var listRows = readJson(root, "data-lists", []);
+    // The site footer states the whole library's data date; this page's data are the products
+    // compared, which only the browser knows, so their newest date replaces it (kept to restore).
+    var footerTime = document.querySelector(".portal-page-date time");
+    var footerIso = footerTime ? footerTime.getAttribute("datetime") : "";
 
     var fromAddress = idsFromAddress();
     var requested = fromAddress !== null ? fromAddress : loadSelection();
@@ -150,7 +189,9 @@
     frame.appendChild(clone);
     frame.appendChild(wrap);
 
-    var printMeta = el("p", null, { "class": "portal-cmp__printmeta" });
+    // The products' own update date, on screen and on paper; paper also gets the print date and
+    // the link (it has no footer or address bar).
+    var dates = el("p", null, { "class": "portal-cmp__dates" });
 
     var empty = el("div", null, { "class": "portal-empty portal-cmp__empty" });
     empty.hidden = true;
@@ -163,8 +204,8 @@
 
     // Until the data is in, only the status line shows (the copy status is a live region: it
     // stays in the page, empty, so that its first message is announced).
-    [tools, legend, bar, frame, printMeta].forEach(function (n) { n.hidden = true; });
-    [status, note, tools, copied, share, legend, bar, frame, printMeta, empty].forEach(function (n) {
+    [tools, legend, bar, frame, dates].forEach(function (n) { n.hidden = true; });
+    [status, note, tools, copied, share, legend, bar, frame, dates, empty].forEach(function (n) {
       root.appendChild(n);
     });
 
@@ -194,11 +235,13 @@
       var text = p.display[key];
       var value;
       if (key === "contact_phone" && p.contact_phone) {
-        value = el("a", text, { href: telHref(p.contact_phone) });
+        value = breakAfter(el("a", null, { href: telHref(p.contact_phone) }), text, "-");
       } else if (key === "apply_url" && /^https:\/\//.test(p.apply_url || "")) {
         value = el("a", text, { href: p.apply_url, rel: "noopener noreferrer nofollow" });
       } else if (key === "bank" && p.bank_id) {
         value = el("a", text, { href: base + "banks/" + encodeURIComponent(p.bank_id) + "/" });
+      } else if (key === "rate") {
+        value = breakAfter(el("span"), text, "～");   // each bound whole: never "3.4%～5" for 5.5%
       } else {
         value = el("span", text);
       }
@@ -232,7 +275,8 @@
       data.compare_rows.forEach(function (row) {
         var tr = el("tr", null, { "data-row": row.key });
         var th = el("th", null, { scope: "row" });
-        if (differs(products, row.key)) {
+        if (alwaysRows.indexOf(row.key) !== -1) tr.setAttribute("data-always", "1");
+        if (differs(products, row.key, alwaysRows, listRows)) {
           tr.classList.add("portal-compare__row--diff");
           tr.setAttribute("data-diff", "1");
           th.appendChild(diffMark());
@@ -259,7 +303,7 @@
     function applyOnlyDiff() {
       var rows = wrap.querySelectorAll("tbody tr");
       Array.prototype.forEach.call(rows, function (tr) {
-        tr.hidden = only.checked && !tr.hasAttribute("data-diff");
+        tr.hidden = only.checked && !tr.hasAttribute("data-diff") && !tr.hasAttribute("data-always");
       });
     }
 
@@ -274,19 +318,34 @@
       applyOnlyDiff();
       cloneStrip.textContent = "";
       products.forEach(function (p) { cloneStrip.appendChild(el("div", p.name, { "class": "portal-cmp__clone-cell" })); });
-      updatePrintMeta();
+      updateDates();
       layout();
     }
 
-    // Paper has no footer or address bar: it carries the data date, the print date and the link.
-    function updatePrintMeta() {
-      printMeta.textContent = "";
-      printMeta.appendChild(el("span", "产品数据日期：" + isoDateZh(data.generated) + "；打印日期：" + dateZh(new Date()) + "。"));
-      printMeta.appendChild(el("span", "本对比的链接：" + window.location.href));
+    // The date the products' information last changed: the newest of the products compared (not
+    // the day the site was built). The footer says the same; paper adds the print date and link.
+    function updateDates() {
+      var newest = newestUpdate(products);
+      dates.textContent = "";
+      var updated = el("span", null, { "class": "portal-cmp__updated" });
+      updated.appendChild(document.createTextNode("产品信息更新日期："));
+      updated.appendChild(el("time", isoDateZh(newest), { datetime: newest }));
+      if (products.length > 1) updated.appendChild(document.createTextNode("（所对比产品中最近的一次更新）"));
+      dates.appendChild(updated);
+      dates.appendChild(el("span", "打印日期：" + dateZh(new Date()), { "class": "portal-cmp__printonly" }));
+      dates.appendChild(el("span", "本对比的链接：" + window.location.href, { "class": "portal-cmp__printonly" }));
+      setFooterDate(newest);
+    }
+
+    function setFooterDate(iso) {
+      if (!footerTime || !/^\d{4}-\d{2}-\d{2}$/.test(iso)) return;
+      footerTime.setAttribute("datetime", iso);
+      footerTime.textContent = isoDateZh(iso);
     }
 
     function showEmpty(message) {
-      [tools, copied, share, legend, bar, frame, printMeta].forEach(function (n) { n.hidden = true; });
+      [tools, copied, share, legend, bar, frame, dates].forEach(function (n) { n.hidden = true; });
+      setFooterDate(footerIso);
       empty.hidden = false;
       status.textContent = message;
     }
@@ -353,10 +412,13 @@
         return;
       }
       render();
-      status.textContent = "已移除“" + gone.name + "”。" + countText();
-      // Focus the remove button now in the same place (the next product), else the one before it.
-      var buttons = wrap.querySelectorAll(".portal-compare__remove");
-      buttons[Math.min(index, buttons.length - 1)].focus();
+      status.textContent = "已移除“" + gone.name + "”，还剩 " + products.length + " 款。" +
+        (products.length === 1 ? "再添加一款，即可逐项比较。" : "");
+      // Focus goes to the table itself, not to another 移除 button: a second Enter (a double tap,
+      // an impatient key) must not remove a second product. From here Tab reaches the names.
+      // The view stays put: scrolling the tall table's top into view would hide the names
+      // under the site header.
+      wrap.focus({ preventScroll: true });
     }
 
     function copyLink() {
@@ -381,8 +443,11 @@
       applyOnlyDiff();
       var diff = wrap.querySelectorAll("tbody tr[data-diff]").length;
       var all = wrap.querySelectorAll("tbody tr").length;
+      var kept = data.compare_rows.filter(function (r) { return alwaysRows.indexOf(r.key) !== -1; })
+        .map(function (r) { return r.label; });
       status.textContent = only.checked
-        ? "只看不同项：显示 " + diff + " 项，隐藏 " + (all - diff) + " 项相同的项目。"
+        ? "只看不同项：显示 " + diff + " 项不同的项目" + (kept.length ? "（" + kept.join("、") + "照常显示）" : "") +
+          "，隐藏 " + (all - diff - kept.length) + " 项相同的项目。"
         : "显示全部 " + all + " 项。";
       layout();
     });
@@ -397,7 +462,7 @@
     window.addEventListener("resize", layout);
     // The 适老化 switch and late fonts change the columns without resizing the window.
     if (window.ResizeObserver) new window.ResizeObserver(function () { layout(); }).observe(frame);
-    window.addEventListener("beforeprint", function () { if (data && products.length) updatePrintMeta(); });
+    window.addEventListener("beforeprint", function () { if (data && products.length) updateDates(); });
 
     fetch(root.getAttribute("data-products"))
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
@@ -426,7 +491,7 @@
           showEmpty(requested.length ? "没有可以对比的产品。" : "");   // the empty box says it
           return;
         }
-        [tools, bar, frame, printMeta].forEach(function (n) { n.hidden = false; });
+        [tools, bar, frame, dates].forEach(function (n) { n.hidden = false; });
         status.textContent = countText();
         render();
       })
