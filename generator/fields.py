@@ -122,6 +122,31 @@ RENEWAL_NOTE = "续贷产品：仅适用于贷款即将到期、需要续期的�
 CALCULABLE_METHODS = ("等额本息", "等额本金", "按月付息到期还本")
 
 
+@dataclass(frozen=True)
+class QuotedMethod:
+    """A repayment method the calculator cannot compute, in a borrower's words."""
+
+    how: str                 # how the bank charges for it
+    ask: str                 # what to ask the bank before signing
+    # Interest on the full amount for the full term (the calculator's reference figure) is the
+    # most this method can cost: principal used for less time, or repaid early, costs less.
+    full_use_is_upper_bound: bool
+
+
+# What the product page's calculator says instead of a schedule for every other method of the
+# schema's vocabulary (tests/test_calculator_browser.py checks none is missing).
+QUOTED_METHODS = {
+    "随借随还": QuotedMethod("额度内随用随借，按实际用款金额和天数计息，早还就少付利息",
+                         "日利率怎么算（年化利率 ÷ 360 还是 ÷ 365）、额度有效期多长、提前还款或再次借款是否收费", True),
+    "按季付息到期还本": QuotedMethod("每季度付一次利息，到期一次还清本金",
+                             "每季度哪天结息、每次大约付多少利息、到期还本的日期和到期后能否续贷", False),
+    "分期还本": QuotedMethod("本金分几次归还，利息按还没还的本金计算",
+                         "本金分几次还、每次还多少、哪几个月还，利息按月还是按季付", True),
+    "其他": QuotedMethod("按合同约定的方式还款",
+                       "具体怎么还款、每期还多少、利息怎么计算、除利息外还有哪些费用", False),
+}
+
+
 def format_number(value: float | int | None) -> str:
     """4.35 -> "4.35", 300.0 -> "300", None -> "" (no float noise, no trailing zeros)."""
     if value is None:
@@ -232,6 +257,11 @@ class FieldRegistry:
     def calculable_methods(product: ProductRecord) -> tuple[str, ...]:
         """The product's repayment methods the calculator computes, in the bank's order."""
         return tuple(m for m in product.repayment_methods if m in CALCULABLE_METHODS)
+
+    @staticmethod
+    def quoted_methods(product: ProductRecord) -> list[tuple[str, QuotedMethod]]:
+        """The product's repayment methods the bank quotes, each with what to ask, in the bank's order."""
+        return [(m, QUOTED_METHODS[m]) for m in product.repayment_methods if m in QUOTED_METHODS]
 
     @property
     def page_table(self) -> tuple[str, ...]:

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sys
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from generator.fields import CALCULABLE_METHODS
+from generator.fields import CALCULABLE_METHODS, QUOTED_METHODS
 from tests.quality.accessibility import audit, set_elder_mode
 from tests.quality.findings import report
 
@@ -26,7 +28,8 @@ pytestmark = pytest.mark.browser
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 FEN = Decimal("0.01")
-OUTPUTS = ("first-payment", "total-interest", "total-fee", "total-cost")
+OUTPUTS = ("first-payment", "last-payment", "total-interest", "total-fee", "total-cost")
+ROOT = Path(__file__).resolve().parents[1]
 
 
 # ---- the reference: the issue's formulas, exact ----
@@ -39,7 +42,7 @@ def money(x: Fraction) -> Decimal:
 
 
 def expected(amount_wan: str, months: int, rate: str, method: str | None, fee_rate) -> dict[str, str | None]:
-    """first payment, total interest, fee and total cost as the page must show them ("—" = None)."""
+    """first and last payment, total interest, fee and total cost as the page must show them ("—" = None)."""
     p = Fraction(amount_wan) * 10000
     n = months
     r = Fraction(rate) / 100 / 12
@@ -47,17 +50,43 @@ def expected(amount_wan: str, months: int, rate: str, method: str | None, fee_ra
     if method == "等额本息":
         growth = (1 + r) ** n
         payment = p * r * growth / (growth - 1)
-        first, interest = payment, payment * n - p
+        first, last, interest = payment, payment, payment * n - p
     elif method == "等额本金":
-        first, interest = p / n + p * r, p * r * (n + 1) / 2
+        # The last period repays the last n-th of the principal and the interest on it only.
+        first, last, interest = p / n + p * r, p / n + p / n * r, p * r * (n + 1) / 2
     elif method == "按月付息到期还本":
         # The last period repays the principal too; with one month it is also the first.
-        first, interest = (p * r if n > 1 else p * r + p), p * r * n
+        first, last, interest = (p * r if n > 1 else p * r + p), p * r + p, p * r * n
     else:
-        return {"first-payment": None, "total-interest": None, "total-fee": f"{fee:.2f}", "total-cost": None}
+        return {"first-payment": None, "last-payment": None, "total-interest": None, "total-fee": f"{fee:.2f}",
+                "total-cost": None}
     total_interest = money(interest)
-    return {"first-payment": f"{money(first):.2f}", "total-interest": f"{total_interest:.2f}",
-            "total-fee": f"{fee:.2f}", "total-cost": f"{total_interest + fee:.2f}"}
+    return {"first-payment": f"{money(first):.2f}", "last-payment": f"{money(last):.2f}",
+            "total-interest": f"{total_interest:.2f}", "total-fee": f"{fee:.2f}",
+            "total-cost": f"{total_interest + fee:.2f}"}
+
+
+def reference_interest(amount_wan: str, months: int, rate: str) -> str:
+    """The no-method reference: simple interest on the full amount for the full term, P·r/12·n."""
+    return f"{money(Fraction(amount_wan) * 10000 * Fraction(rate) / 100 / 12 * months):.2f}"
+
+
+def readable(figure: str) -> str:
+    """"84921.63" -> "约 8.49 万元", "1000000.00" -> "即 100 万元", "875.00" -> "" (below 1 万元)."""
+    fen = int(Decimal(figure) * 100)
+    if fen < 1_000_000:
+        return ""
+    unit, word = (10**10, "亿元") if fen >= 10**10 else (10**6, "万元")
+    hundredths = math.floor(Fraction(fen * 100, unit) + Fraction(1, 2))
+    text = f"{Decimal(hundredths) / 100:.2f}"
+    if fen * 100 % unit == 0:
+        return f"即 {text.rstrip('0').rstrip('.')} {word}"
+    return f"约 {text} {word}"
+
+
+def grouped(figure: str) -> str:
+    """"300000.00" -> "300,000.00" (sentences only)."""
+    return f"{Decimal(figure):,.2f}"
 
 
 def number_text(x) -> str:
@@ -205,7 +234,175 @@ def test_one_month_interest_only_is_repaid_in_the_first_period(page: Page, site_
     fill(page, "10", 1, number_text(p["rate_min"]), "按月付息到期还本")
     want = expected("10", 1, number_text(p["rate_min"]), "按月付息到期还本", p["guarantee_fee_rate"])
     assert Decimal(want["first-payment"]) > 100000      # the principal comes back in that month
+    assert want["last-payment"] == want["first-payment"]
     expect_figures(page, want, p["product_id"])
+
+
+@pytest.mark.parametrize("method", list(CALCULABLE_METHODS))
+def test_last_payment_sits_beside_the_first_at_the_range_edges(page: Page, site_url: str, catalogue, method):
+    p = pick(catalogue, lambda p: method in p["repayment_methods"], f"offering {method}")
+    page.set_viewport_size(PHONE)
+    open_product(page, site_url, p)
+    calc = page.locator("#calculator")
+    first_box = calc.locator('[data-calc-figure="first-payment"]')
+    last_box = calc.locator('[data-calc-figure="last-payment"]')
+    for amount, months, rate in edge_cases(p):
+        fill(page, amount, months, rate, method)
+        want = expected(amount, months, rate, method, p["guarantee_fee_rate"])
+        expect_figures(page, want, (p["product_id"], amount, months, rate, method))
+        first, last = Decimal(want["first-payment"]), Decimal(want["last-payment"])
+        expect(last_box.locator("dt")).to_contain_text(f"第 {months} 期")
+        if method == "等额本息":
+            assert last == first
+        elif method == "等额本金":
+            assert last < first or months == 1                    # the smallest payment is the last
+        elif months > 1:
+            principal = Decimal(amount) * 10000
+            assert last == first + principal
+            # Said in words (not by the frame alone): the last month repays the whole principal.
+            expect(last_box.locator("dt")).to_contain_text("含全部本金")
+            expect(last_box.locator('[data-calc-why="last-payment"]')).to_contain_text(
+                f"本金 {grouped(f'{principal:.2f}')} 元")
+    # On a phone the last payment comes right after the first, full width, below it.
+    a, b = first_box.bounding_box(), last_box.bounding_box()
+    assert 0 <= b["y"] - (a["y"] + a["height"]) <= 20 and abs(a["x"] - b["x"]) < 1
+
+
+def test_interest_only_thirty_wan_shows_the_principal_coming_back(page: Page, site_url: str, catalogue):
+    # The new-user walk's case: 30 万元 按月付息到期还本 showed only the 875.00 元 first payment.
+    p = pick(catalogue, lambda p: "按月付息到期还本" in p["repayment_methods"] and (p["amount_min_wan"] or 0) <= 30
+             <= p["amount_max_wan"] and (p["term_min_months"] or 1) <= 12 <= p["term_max_months"]
+             and p["rate_min"] <= 3.5 <= p["rate_max"], "with 按月付息到期还本 for 30 万元, 12 months at 3.5 %")
+    page.set_viewport_size(PHONE)
+    open_product(page, site_url, p)
+    fill(page, "30", 12, "3.5", "按月付息到期还本")
+    want = expected("30", 12, "3.5", "按月付息到期还本", p["guarantee_fee_rate"])
+    assert (want["first-payment"], want["last-payment"]) == ("875.00", "300875.00")
+    expect_figures(page, want, p["product_id"])
+    last = page.locator('#calculator [data-calc-figure="last-payment"]')
+    # Whoever sees the first payment on a phone sees the last one on the same screen.
+    first, box = page.locator('#calculator [data-calc-figure="first-payment"]').bounding_box(), last.bounding_box()
+    assert box["y"] + box["height"] - first["y"] < PHONE["height"] - 120
+    expect(last).to_contain_text("最后一期连本带息一次还清")
+    expect(last.locator('[data-calc-readable="last-payment"]')).to_have_text("约 30.09 万元")
+
+
+# ---- readable amounts ----
+
+def test_figures_of_ten_thousand_yuan_or_more_have_a_wan_reading_for_the_eye_only(page: Page, site_url: str,
+                                                                                  catalogue):
+    p = pick(catalogue, lambda p: "等额本息" in p["repayment_methods"] and p["amount_max_wan"] >= 100
+             and (p["amount_min_wan"] or 0) <= 100 and p["term_max_months"] >= 12, "offering 等额本息 for 100 万元")
+    open_product(page, site_url, p)
+    months, rate = max(12, p["term_min_months"] or 1), number_text(p["rate_max"])
+    fill(page, "100", months, rate, "等额本息")
+    want = expected("100", months, rate, "等额本息", p["guarantee_fee_rate"])
+    expect_figures(page, want, p["product_id"])
+    calc = page.locator("#calculator")
+    for name in OUTPUTS:
+        reading = calc.locator(f'[data-calc-readable="{name}"]')
+        wanted = readable(want[name])
+        if wanted:
+            expect(reading).to_be_visible()
+            expect(reading).to_have_text(wanted)
+        else:
+            expect(reading).to_be_hidden()
+        # A screen reader hears the figure once: the reading is hidden from it.
+        expect(reading).to_have_attribute("aria-hidden", "true")
+        spoken = calc.locator(f'[data-calc-figure="{name}"] dd').aria_snapshot()
+        assert want[name] in spoken and "万元" not in spoken, spoken
+    assert readable(want["total-interest"])              # the case really exercises a reading
+    # The sentence naming the inputs may use separators: it is not a figure read by machines.
+    expect(calc.locator("[data-calc-inputs]")).to_contain_text("本金 1,000,000.00 元")
+
+
+# ---- starting values from the finder's link ----
+
+def open_with_fragment(page: Page, site_url: str, p: dict, fragment: str) -> None:
+    page.goto(f"{site_url}products/{p['product_id']}/{fragment}")
+    expect(page.locator("#calculator")).to_be_visible()
+
+
+def ranged(catalogue):
+    """A computable product with a lower amount and a lower term above 1, so both ends can be crossed."""
+    return pick(catalogue, lambda p: methods_of(p) and p["amount_min_wan"] and (p["term_min_months"] or 1) > 1,
+                "with lower bounds on amount and term")
+
+
+def test_amount_and_term_in_the_fragment_are_the_starting_values(page: Page, site_url: str, catalogue):
+    p = ranged(catalogue)
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    amount = number_text(round((p["amount_min_wan"] + p["amount_max_wan"]) / 2 + 0.37, 2))
+    months = (p["term_min_months"] + p["term_max_months"]) // 2
+    open_with_fragment(page, site_url, p, f"#amount={amount}&term={months}")
+    calc = page.locator("#calculator")
+    expect(calc.locator('input[name="amount"]')).to_have_value(amount)
+    expect(calc.locator('input[name="months"]')).to_have_value(str(months))
+    note = calc.locator("[data-calc-prefill]")
+    expect(note).to_be_visible()
+    expect(note).to_contain_text(f"贷款金额 {amount} 万元")
+    expect(note).to_contain_text(f"{months} 个月")
+    expect(note).not_to_contain_text("超出")
+    rate = number_text(p["rate_min"])
+    expect_figures(page, expected(amount, months, rate, methods_of(p)[0], p["guarantee_fee_rate"]), p["product_id"])
+    # The fragment stays in the browser: no request carries the person's figures.
+    assert requests and not [u for u in requests if "amount" in u or "term=" in u], requests
+
+
+def test_out_of_range_fragment_values_are_clamped_and_said(page: Page, site_url: str, catalogue):
+    p = ranged(catalogue)
+    too_much = number_text(p["amount_max_wan"] + 500)
+    too_short = 1 if p["term_min_months"] > 1 else None
+    open_with_fragment(page, site_url, p, f"#amount={too_much}&term={too_short}")
+    calc = page.locator("#calculator")
+    high, low_term = number_text(p["amount_max_wan"]), p["term_min_months"]
+    expect(calc.locator('input[name="amount"]')).to_have_value(high)
+    expect(calc.locator('input[name="months"]')).to_have_value(str(low_term))
+    note = calc.locator("[data-calc-prefill]")
+    expect(note).to_contain_text(
+        f"您要的 {too_much} 万元超出本产品额度（{p['display']['amount']}），已按 {high} 万元估算")
+    expect(note).to_contain_text(
+        f"您要的 {too_short} 个月超出本产品期限（{p['display']['term']}），已按 {low_term} 个月估算")
+    expect(calc.locator("[aria-invalid]")).to_have_count(0)
+    rate = number_text(p["rate_min"])
+    expect_figures(page, expected(high, low_term, rate, methods_of(p)[0], p["guarantee_fee_rate"]), p["product_id"])
+    # Once the person types their own amount, the note about the clamped amount goes; the term's stays.
+    calc.locator('input[name="amount"]').fill(number_text(p["amount_min_wan"]))
+    expect(note).not_to_contain_text("万元超出")
+    expect(note).to_contain_text("个月超出本产品期限")
+
+
+@pytest.mark.parametrize("fragment", ["#amount=abc&term=-3", "#amount=1e3&term=12.5", "#amount=&term=",
+                                      "#amount=0&term=0", "#calculator", "?amount=50&term=24",
+                                      "#customer=个体工商户&amount=五十"])
+def test_garbage_in_the_fragment_and_the_query_string_are_ignored(page: Page, site_url: str, catalogue, fragment):
+    p = with_fee(catalogue)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    open_with_fragment(page, site_url, p, fragment)
+    calc = page.locator("#calculator")
+    amount = max(min(p["amount_max_wan"], 100), p["amount_min_wan"] or 0)
+    months = max(min(12, p["term_max_months"]), p["term_min_months"] or 1)
+    expect(calc.locator('input[name="amount"]')).to_have_value(number_text(amount))
+    expect(calc.locator('input[name="months"]')).to_have_value(str(months))
+    expect(calc.locator("[data-calc-prefill]")).to_be_hidden()
+    expect(calc.locator('[data-calc="total-cost"]')).not_to_have_text("—")
+    assert not errors
+
+
+def test_a_new_fragment_on_the_open_page_is_applied(page: Page, site_url: str, catalogue):
+    p = ranged(catalogue)
+    open_product(page, site_url, p)
+    amount, months = number_text(p["amount_max_wan"]), p["term_max_months"]
+    page.goto(f"{site_url}products/{p['product_id']}/#amount={amount}&term={months}")   # same document: hashchange
+    calc = page.locator("#calculator")
+    expect(calc.locator('input[name="amount"]')).to_have_value(amount)
+    expect(calc.locator('input[name="months"]')).to_have_value(str(months))
+    rate = number_text(p["rate_min"])
+    expect_figures(page, expected(amount, months, rate, methods_of(p)[0], p["guarantee_fee_rate"]), p["product_id"])
+    # Screen readers hear what was taken and the new figures.
+    expect(calc.locator("[data-calc-announce]")).to_contain_text(f"贷款金额 {amount} 万元")
 
 
 # ---- errors ----
@@ -272,6 +469,54 @@ def test_product_without_a_computable_method_says_the_bank_quotes(page: Page, si
                    p["product_id"])
 
 
+def test_every_method_the_bank_quotes_has_its_questions_declared():
+    schema = json.loads((ROOT / "catalog" / "schema" / "products.schema.json").read_text(encoding="utf-8"))
+    field = next(f for f in schema["fields"] if f["name"] == "repayment_methods")
+    assert set(field["x-list"]["enum"]) == set(CALCULABLE_METHODS) | set(QUOTED_METHODS)
+
+
+def test_without_a_computable_method_a_labelled_reference_interest_and_what_to_ask(page: Page, site_url: str,
+                                                                                   catalogue):
+    candidates = [p for p in catalogue if not methods_of(p)]
+    if not candidates:
+        pytest.skip("every demo product offers a computable method")
+    page.set_viewport_size(PHONE)
+    seen_upper_bound = False
+    for p in candidates:
+        open_product(page, site_url, p)
+        calc = page.locator("#calculator")
+        low, high = p["amount_min_wan"] or 0, p["amount_max_wan"]
+        amount = number_text(round(low + (high - low) * 0.29, 2) + 0.03)
+        months = p["term_max_months"]
+        rate = number_text(round(p["rate_min"] + (p["rate_max"] - p["rate_min"]) * 0.57, 2))
+        fill(page, amount, months, rate)
+        case = (p["product_id"], amount, months, rate)
+        expect_figures(page, expected(amount, months, rate, None, p["guarantee_fee_rate"]), case)
+        ref = calc.locator('[data-calc="interest-reference"]')
+        want = reference_interest(amount, months, rate)
+        expect(ref, str(case)).to_have_text(want)
+        expect(ref).to_have_attribute("data-value", want)
+        box = calc.locator('[data-calc-figure="interest-reference"]')
+        expect(box).to_be_visible()
+        expect(box).to_contain_text("不是银行报价")
+        expect(box).to_contain_text(f"如按年化利率 {rate}% 全额使用 {months} 个月，利息约")
+        expect(box).to_contain_text("按日计息等方式会不同，仅供参考")
+        if "随借随还" in p["repayment_methods"]:
+            seen_upper_bound = True
+            expect(box).to_contain_text("上限")
+        # Which method, and what to ask the bank about each one.
+        quoted = calc.locator(".portal-calc__quoted")
+        for method in p["repayment_methods"]:
+            expect(quoted.locator("li", has_text=method)).to_contain_text("请问")
+        expect(quoted.locator('a[href^="tel:"]')).to_have_text(p["contact_phone"])
+    assert seen_upper_bound
+
+
+def test_computable_products_show_no_reference_figure(page: Page, site_url: str, catalogue):
+    open_product(page, site_url, two_methods(catalogue))
+    expect(page.locator('#calculator [data-calc="interest-reference"]')).to_have_count(0)
+
+
 # ---- schedule ----
 
 def table_column(page: Page, index: int) -> list[Decimal]:
@@ -300,6 +545,8 @@ def test_schedule_has_n_rows_repays_the_principal_and_adds_up(page: Page, site_u
     assert sum(interests) == Decimal(want["total-interest"])
     assert all(pay == pr + it for pay, pr, it in zip(payments, principals, interests))
     assert payments[0] == Decimal(want["first-payment"])
+    # The schedule rounds cumulative sums; the headline rounds the exact last payment once.
+    assert abs(payments[-1] - Decimal(want["last-payment"])) <= FEN
     assert balances[-1] == 0 and balances[0] == principal - principals[0]
     totals = page.locator("#calculator tfoot td")
     assert [Decimal(t) for t in totals.all_inner_texts()[:3]] == [principal + sum(interests), principal, sum(interests)]
@@ -370,4 +617,11 @@ def test_axe_with_schedule_open_and_an_error_shown(page: Page, site_url: str, ca
     expect(page.locator("#calc-months-error")).not_to_have_text("")
     page.wait_for_timeout(600)
     findings += audit(page, f"products/{p['product_id']}/ (error shown)")
+    # A product the bank quotes, reached from the finder with an amount beyond its range.
+    q = next((q for q in catalogue if not methods_of(q)), None)
+    if q:
+        open_with_fragment(page, site_url, q, f"#amount={number_text(q['amount_max_wan'] + 1)}&term=1")
+        expect(page.locator("#calculator [data-calc-prefill]")).to_be_visible()
+        page.wait_for_timeout(600)
+        findings += audit(page, f"products/{q['product_id']}/ (reference, clamped amount)")
     assert not findings, report(findings)
