@@ -11,7 +11,7 @@ import functools
 import http.server
 import json
 import re
-from urllib.parse import quote, urlsplit
+from urllib.parse import parse_qsl, quote, urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -128,9 +128,9 @@ def expected_reasons(p: dict, state: dict, vocab: dict) -> str:
         hit = [v for v in vocab["target_customers"] if v in state["customer"] and v in p["target_customers"]]
         parts.append("、".join(hit) + "可申请")
     if "amount" in state:
-        parts.append(f"额度 {p['display']['amount']}，覆盖 {state['amount']:g} 万元")
+        parts.append(f"您要借的 {state['amount']:g} 万元在额度内（{p['display']['amount']}）")
     if "term" in state:
-        parts.append(f"期限 {p['display']['term']}，覆盖 {state['term']} 个月")
+        parts.append(f"您要借的 {state['term']} 个月在期限内（{p['display']['term']}）")
     if "guarantee" in state:
         hit = [v for v in vocab["guarantee_methods"] if v in state["guarantee"] and v in p["guarantee_methods"]]
         free = "" if COLLATERAL & set(state["guarantee"]) else "，无需抵押或质押"
@@ -157,7 +157,18 @@ def test_answers_become_the_finder_state_ranked_by_rate_with_reasons(page: Page,
     url = urlsplit(page.url)
     assert url.path.endswith("/products/") and url.query == "", page.url   # the state is only in the fragment
     state = {"customer": ["个体工商户"], "amount": 30, "term": 12, "guarantee": sorted(NO_COLLATERAL), "online": True}
+    # On the phone: one line says where the list comes from, instead of the search box and chips.
+    note = page.locator("#finder-guide")
+    expect(note).to_be_visible()
+    expect(note).to_contain_text("按您在“帮我选”中的回答列出")
+    expect(note.get_by_role("link", name="重新回答")).to_be_visible()
+    expect(page.locator("#finder-search")).to_be_hidden()
+    expect(page.locator("#finder-chips")).to_be_hidden()
+    note.get_by_role("button", name="修改条件").click()
     chips = page.locator("#finder-chips button.portal-chip:not(.portal-chip--all)")
+    expect(chips.first).to_be_focused()
+    expect(page.locator("#finder-search")).to_be_visible()
+    expect(note.get_by_role("button", name="修改条件")).to_be_hidden()
     expect(chips).to_have_count(5)
     for text in ("金额：30 万元", "期限：12 个月", "适用对象：个体工商户", "线上申请：是"):
         expect(chips.filter(has_text=text)).to_have_count(1)
@@ -173,8 +184,8 @@ def test_answers_become_the_finder_state_ranked_by_rate_with_reasons(page: Page,
     for pid in ids:
         why = page.locator(f'[data-product-results] > li[data-product-id="{pid}"] .portal-card__why')
         expect(why).to_have_text(expected_reasons(by_id[pid], state, vocab))
-    expect(page.locator("#finder-guide")).to_be_visible()
-    expect(page.locator("#finder-guide")).to_contain_text("帮我选")
+    expect(note).to_be_visible()
+    expect(note).to_contain_text("按您在“帮我选”中的回答列出")
 
 
 def test_no_answer_leaves_the_browser(page: Page, recording_site, catalogue):
@@ -192,9 +203,11 @@ def test_no_answer_leaves_the_browser(page: Page, recording_site, catalogue):
     if first.count():
         first.click()
         page.wait_for_load_state("load")
+        # The product page's calculator gets the amount and term in its fragment, never a query.
+        assert urlsplit(page.url).query == "" and urlsplit(page.url).fragment == "amount=37.5&term=27", page.url
         page.go_back()
         expect(page.locator("#finder[data-finder-renders]")).to_have_count(1)
-    page.get_by_role("link", name="重新回答 / 修改条件").click()
+    page.locator("#finder-guide").get_by_role("link", name="重新回答").click()
     page.wait_for_url(re.compile(r"/guide/#"))
     expect(page.get_by_label("需要借多少钱")).to_have_value("37.5")
 
@@ -232,7 +245,7 @@ def test_back_returns_to_the_answered_guide_and_the_link_comes_back_prefilled(pa
     page.locator(f'#finder-panel input[name="bank"][value="{bank}"]').check()
     expect(page.locator("#finder")).not_to_have_attribute("data-finder-renders", before)
     assert urlsplit(page.url).query == "" and "bank=" + bank in urlsplit(page.url).fragment
-    page.get_by_role("link", name="重新回答 / 修改条件").click()
+    page.locator("#finder-guide").get_by_role("link", name="重新回答").click()
     page.wait_for_url(re.compile(r"/guide/#"))
     expect(page.get_by_label("需要借多少钱")).to_have_value("50")
     expect(page.locator("#guide-kept")).to_contain_text("银行")
@@ -296,17 +309,49 @@ def test_when_no_single_answer_is_the_obstacle_the_empty_state_offers_pairs(page
     assert urlsplit(page.url).query == ""
 
 
+def submit_refused(page: Page, field: str, message: str) -> None:
+    """Submitting names what to correct next to the field, focuses it, and opens nothing."""
+    page.get_by_role("button", name="查看相符的产品").click()
+    box = page.get_by_label(field)
+    error = page.locator("#" + box.get_attribute("id") + "-error")
+    expect(box).to_be_focused()
+    expect(box).to_have_attribute("aria-invalid", "true")
+    expect(error).to_be_visible()
+    expect(error).to_contain_text(message)
+    expect(page.locator("#guide-status")).to_contain_text("需要修改")
+    expect(page.locator("#guide-status")).to_contain_text(message)      # announced (role=status)
+    assert urlsplit(page.url).path.endswith("/guide/") and not urlsplit(page.url).fragment
+
+
 def test_wrong_numbers_are_explained_and_nothing_is_opened(page: Page, site_url: str):
     page.set_viewport_size(PHONE)
     page.goto(site_url + "guide/")
     page.get_by_label("需要借多少钱").fill("-5")
-    page.get_by_role("button", name="查看相符的产品").click()
-    amount = page.get_by_label("需要借多少钱")
-    expect(amount).to_be_focused()
-    expect(amount).to_have_attribute("aria-invalid", "true")
-    expect(page.locator("#guide-amount-error")).to_contain_text("大于 0")
-    expect(page.locator("#guide-status")).to_contain_text("需要修改")
-    assert urlsplit(page.url).path.endswith("/guide/") and not urlsplit(page.url).fragment
+    submit_refused(page, "需要借多少钱", "大于 0")
+    # Written in words: said how to write it instead of silently ignored.
+    page.get_by_label("需要借多少钱").fill("三十万")
+    submit_refused(page, "需要借多少钱", "请用数字填写")
+    page.get_by_label("需要借多少钱").fill("")
+    # Months are whole: a fraction is named (0.4 is more than 0), never rounded.
+    for months in ("0.4", "1.5"):
+        page.get_by_label("或填写月数").fill(months)
+        submit_refused(page, "或填写月数", "请填写整数月数，例如 12")
+        expect(page.get_by_label("或填写月数")).to_have_value(months)
+    page.get_by_label("或填写月数").fill("0")
+    submit_refused(page, "或填写月数", "大于 0 的整数月数")
+
+
+@pytest.mark.parametrize(("typed", "amount"), [("1.5", 1.5), ("30万", 30), ("３０ 万元", 30)])
+def test_amounts_as_people_write_them_are_understood(page: Page, site_url: str, catalogue, typed: str,
+                                                     amount: float):
+    page.set_viewport_size(PHONE)
+    page.goto(site_url + "guide/")
+    answer_guide(page, amount=typed, term="18")
+    submit(page)
+    fragment = dict(parse_qsl(urlsplit(page.url).fragment))
+    assert fragment["amount"] == f"{amount:g}" and fragment["term"] == "18", page.url
+    expect(page.locator("#finder-chips")).to_contain_text(f"金额：{amount:g} 万元")
+    assert result_ids(page) == rate_order([p for p in catalogue if matches(p, {"amount": amount, "term": 18})])
 
 
 def test_the_questions_offer_the_schema_vocabulary(page: Page, site_url: str, vocab):
@@ -354,6 +399,101 @@ def test_reasons_show_for_any_conditions_and_plain_links_stay_in_the_query(page:
     assert "guarantee" not in page.url
 
 
+LAYOUT_SHIFTS = """
+window.portalShifts = [];
+new PerformanceObserver(list => list.getEntries().forEach(e => {
+  if (!e.hadRecentInput) window.portalShifts.push(e.value);
+  window.portalShiftFrom = (window.portalShiftFrom || []).concat(
+    e.sources.map(s => s.node ? s.node.id || s.node.className || s.node.nodeName : "?"));
+})).observe({type: "layout-shift", buffered: true});
+"""
+
+
+@pytest.mark.parametrize("elder", [False, True], ids=["normal", "elder"])
+def test_after_the_guide_the_first_result_is_on_the_first_phone_screen(browser, site_url: str, catalogue,
+                                                                       elder: bool):
+    """The answers' conditions fold into one line (修改条件 brings them back), so the owner sees a
+    product, its rate included, without scrolling, and nothing jumps while the finder starts."""
+    context = browser.new_context(viewport=PHONE, locale="zh-CN")
+    if elder:
+        context.add_init_script("localStorage.setItem('portal-elder-mode', 'on')")
+    context.add_init_script(LAYOUT_SHIFTS)
+    page = context.new_page()
+    page.goto(site_url + "guide/")
+    # Four answers (chips would take several rows) and results that include 续贷 products (the
+    # sort note shows too): the tallest stack above the list.
+    answer_guide(page, customer="个体工商户", amount="30", term_pick="1 年", no_collateral=True)
+    submit(page)
+    state = {"customer": ["个体工商户"], "amount": 30, "term": 12, "guarantee": sorted(NO_COLLATERAL)}
+    expected = rate_order([p for p in catalogue if matches(p, state)])
+    assert expected
+    first = page.locator("[data-product-results] > li").first
+    expect(first).to_have_attribute("data-product-id", expected[0])
+    rate = first.locator(".portal-card__rate").bounding_box()
+    assert rate is not None and rate["y"] + rate["height"] <= PHONE["height"], rate
+    page.wait_for_timeout(300)
+    shifts = page.evaluate("window.portalShifts")
+    assert sum(shifts) < 0.01, (shifts, page.evaluate("window.portalShiftFrom"))
+    # Nothing the owner needs is lost: 修改条件 shows the removable conditions and the search box.
+    page.get_by_role("button", name="修改条件").click()
+    expect(page.locator("#finder-chips button.portal-chip").first).to_be_focused()
+    expect(page.locator("#finder-chips button.portal-chip:not(.portal-chip--all)")).to_have_count(4)
+    expect(page.locator("#finder-q")).to_be_visible()
+    context.close()
+
+
+def test_a_shared_link_does_not_claim_the_recipient_answered(browser, site_url: str, catalogue):
+    """Only the tab that came from 帮我选 says "您在帮我选中的回答"; another tab, or another browser,
+    opening the same link reads a neutral line (and on a desktop the list needs no summary)."""
+    context = browser.new_context(viewport=PHONE, locale="zh-CN")
+    page = context.new_page()
+    page.goto(site_url + "guide/")
+    answer_guide(page, customer="小微企业主", online=True)
+    submit(page)
+    note = page.locator("#finder-guide")
+    expect(note).to_contain_text("按您在“帮我选”中的回答列出")
+    page.reload()
+    expect(page.locator("#finder[data-finder-renders]")).to_have_count(1)
+    expect(note).to_contain_text("按您在“帮我选”中的回答列出")           # the same tab, reloaded
+    shared = page.url
+    for viewport in (PHONE, DESKTOP):
+        other = context.new_page()                                     # another tab: its own session
+        other.set_viewport_size(viewport)
+        other.goto(shared)
+        expect(other.locator("#finder[data-finder-renders]")).to_have_count(1)
+        other_note = other.locator("#finder-guide")
+        expect(other_note).to_be_visible()
+        expect(other_note).to_have_text(re.compile(r"^已按链接中的条件筛选。"))
+        expect(other_note).not_to_contain_text("您在")
+        expect(other_note.get_by_role("link", name="重新回答")).to_be_hidden()
+        expect(other.get_by_role("button", name="修改条件")).to_be_visible() if viewport is PHONE else \
+            expect(other.get_by_role("button", name="修改条件")).to_be_hidden()
+        state = {"customer": ["小微企业主"], "online": True}
+        assert result_ids(other) == rate_order([p for p in catalogue if matches(p, state)])
+        other.close()
+    context.close()
+
+
+def test_the_guide_has_the_sites_skip_link(page: Page, site_url: str):
+    """The theme's skip link (跳转至, as on the content pages) is the first stop of the keyboard and
+    lands before the questions."""
+    page.set_viewport_size(DESKTOP)
+    page.goto(site_url + "guide/")
+    page.keyboard.press("Tab")
+    skip = page.locator("a.md-skip")
+    expect(skip).to_be_focused()
+    expect(skip).to_have_text("跳转至")
+    expect(skip).to_have_attribute("href", "#guide-title")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1, name="帮我选")).to_be_in_viewport()
+    page.keyboard.press("Tab")
+    expect(page.locator('input[name="customer"]:checked')).to_be_focused()   # question 1, not the header
+    # Answering after the jump still works (its anchor is not a state).
+    answer_guide(page, customer="个体工商户")
+    submit(page)
+    expect(page.locator("#finder-chips")).to_contain_text("个体工商户")
+
+
 def test_the_skip_link_keeps_a_private_state(page: Page, site_url: str):
     page.set_viewport_size(DESKTOP)
     page.goto(site_url + "products/#customer=" + quote("家庭农场") + "&sort=rate")
@@ -388,6 +528,10 @@ def test_guide_and_its_results_pass_axe(browser, site_url: str, viewport: str, e
     submit(page)
     findings += audit(page, f"finder from guide {viewport}")
     wide = page.evaluate("document.documentElement.scrollWidth")
+    if viewport == "phone":
+        page.get_by_role("button", name="修改条件").click()
+        findings += audit(page, f"finder from guide, conditions shown {viewport}")
+        wide = max(wide, page.evaluate("document.documentElement.scrollWidth"))
     context.close()
     assert findings == [], "\n".join(str(f) for f in findings)
     assert wide <= VIEWPORTS[viewport]["width"]

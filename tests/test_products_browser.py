@@ -147,6 +147,10 @@ def test_amount_and_term_keep_products_whose_range_covers_them(page: Page, site_
     assert result_ids(page) == expected
     expect(page.locator("#finder-amount")).to_have_value("50")
     expect(page.locator("#finder-chips")).to_contain_text("50 万元")
+    # A desktop has room: the full view (search box, chips), no summary line.
+    expect(page.locator("#finder-chips")).to_be_visible()
+    expect(page.locator("#finder-q")).to_be_visible()
+    expect(page.locator("#finder-guide")).to_be_hidden()
 
 
 def test_sort_by_rate_puts_renewal_products_after_new_loans_and_says_so(page: Page, site_url: str, catalogue):
@@ -176,6 +180,38 @@ def test_result_links_are_products_in_ranking_order(page: Page, site_url: str, c
     open_finder(page, site_url, "?sort=amount")
     ids = result_ids(page)
     assert result_links(page) == [f"/products/{pid}/" for pid in ids]
+    assert set(result_fragments(page)) == {""}          # no amount or term: links unchanged
+
+
+def result_fragments(page: Page) -> list[str]:
+    return page.locator("[data-product-results] > li h3 a").evaluate_all("els => els.map(e => e.hash)")
+
+
+@pytest.mark.parametrize(("query", "fragment"), [
+    ("?amount=30&term=12", "#amount=30&term=12"),
+    ("?amount=1.5", "#amount=1.5"),
+    ("?term=36&customer=" + quote("个体工商户"), "#term=36"),
+    ("#amount=37.5&term=27&guarantee=" + quote("信用"), "#amount=37.5&term=27"),
+], ids=["both", "amount", "term", "private"])
+def test_product_links_hand_amount_and_term_to_the_calculator(page: Page, site_url: str, catalogue,
+                                                             query: str, fragment: str):
+    """The product page's calculator starts from the user's own figures: in the fragment only (never
+    sent to a server), and only the amount and term, not the other conditions."""
+    page.set_viewport_size(PHONE)
+    open_finder(page, site_url, query)
+    ids = result_ids(page)
+    assert ids
+    assert result_links(page) == [f"/products/{pid}/" for pid in ids]     # no query string
+    assert set(result_fragments(page)) == {fragment}
+    # Changed on the finder: the links follow.
+    before = renders(page)
+    page.get_by_role("button", name="修改条件").click()
+    page.locator("#finder-toggle").click()
+    page.locator("#finder-amount").fill("50")
+    page.locator("#finder-amount").press("Enter")
+    wait_render(page, before)
+    expected = "#amount=50" + ("&term=" + fragment.split("term=")[1] if "term=" in fragment else "")
+    assert result_fragments(page) and set(result_fragments(page)) == {expected}
 
 
 def test_state_lives_in_the_url_and_back_steps_back(page: Page, site_url: str, catalogue):
@@ -207,7 +243,12 @@ def test_state_lives_in_the_url_and_back_steps_back(page: Page, site_url: str, c
 def test_chips_remove_a_condition(page: Page, site_url: str, catalogue):
     page.set_viewport_size(PHONE)
     open_finder(page, site_url, "?guarantee=质押&online=1")
+    # Opened with conditions on a phone: one line stands in for the chips until 修改条件.
     chips = page.locator("#finder-chips button.portal-chip")
+    expect(page.locator("#finder-chips")).to_be_hidden()
+    expect(page.locator("#finder-guide")).to_contain_text("已按链接中的条件筛选")
+    page.get_by_role("button", name="修改条件").click()
+    expect(chips.first).to_be_focused()
     expect(chips.filter(has_text="担保方式")).to_have_count(1)
     before = renders(page)
     chips.filter(has_text="担保方式").click()
@@ -316,14 +357,64 @@ def test_first_results_on_the_first_phone_screen(page: Page, site_url: str, elde
     if elder:
         page.add_init_script("localStorage.setItem('portal-elder-mode', 'on')")
     open_finder(page, site_url, query)
-    first = page.locator("[data-product-results] > li").first
-    box = first.bounding_box()
-    assert box is not None and box["y"] < PHONE["height"], box
+    rate = page.locator("[data-product-results] > li").first.locator(".portal-card__rate")
+    box = rate.bounding_box()      # the first product's name and rate, not only its top edge
+    assert box is not None and box["y"] + box["height"] <= PHONE["height"], box
     expect(page.locator("#finder-panel")).to_be_hidden()
     chips = page.locator("#finder-chips button.portal-chip:not(.portal-chip--all)").count()
     expect(page.locator("#finder-toggle")).to_have_text(re.compile(rf"筛选\s*\({chips}\)"))
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"page overflows: {width}px"
+
+
+def finder_index_with_fee(demo_site, catalogue) -> str:
+    """The published finder index, with the guarantee-fee column from the catalogue if it lacks one
+    (generator/finder.py is asked to publish it as ``fee``; until then the test supplies it)."""
+    index = json.loads((demo_site / "assets" / "data" / "finder.json").read_text(encoding="utf-8"))
+    if "fee" not in index["products"]:
+        index["products"]["fee"] = [p["guarantee_fee_rate"] for p in catalogue]
+    return json.dumps(index, ensure_ascii=False)
+
+
+def test_cards_say_when_a_guarantee_fee_comes_on_top_of_the_rate(page: Page, site_url: str, demo_site, catalogue):
+    body = finder_index_with_fee(demo_site, catalogue)
+    page.route("**/assets/data/finder.json", lambda route: route.fulfill(
+        status=200, content_type="application/json", body=body))
+    page.set_viewport_size(PHONE)
+    open_finder(page, site_url, "?sort=rate")
+    result_ids(page)
+    with_fee = [p for p in catalogue if p["guarantee_fee_rate"]]
+    assert with_fee and len(with_fee) < len(catalogue)
+    for p in catalogue:
+        card = page.locator(f'[data-product-results] > li[data-product-id="{p["product_id"]}"]')
+        fee = card.locator(".portal-card__rate .portal-card__fee")
+        if p["guarantee_fee_rate"]:
+            expect(fee).to_have_text(f"另收担保费 {p['guarantee_fee_rate']:g}%/年")
+            expect(card.locator(".portal-card__rate")).to_contain_text(p["display"]["rate"])
+        else:                                      # none, or 0 (the fee is waived): nothing to add
+            expect(fee).to_have_count(0)
+
+
+@pytest.mark.parametrize("elder", [False, True], ids=["normal", "elder"])
+def test_the_compare_bar_stays_short_on_a_phone(page: Page, site_url: str, catalogue, elder: bool):
+    page.set_viewport_size(PHONE)
+    if elder:
+        page.add_init_script("localStorage.setItem('portal-elder-mode', 'on')")
+    open_finder(page, site_url)
+    bar = page.locator("#compare-bar")
+    for n, p in enumerate(catalogue[:4], start=1):
+        page.locator(f'.portal-compare-toggle[value="{p["product_id"]}"]').check()
+        text = bar.locator("p")
+        expect(text).to_have_text(re.compile(rf"已选 {n}/4 款"))
+        # The words a screen reader gets say it in full.
+        assert re.sub(r"\s+", "", text.text_content()) == f"已选{n}/4款产品，最多4款"
+        assert text.get_attribute("aria-live") == "polite"
+    box, button = bar.bounding_box(), bar.get_by_role("link", name="对比所选产品").bounding_box()
+    line = float(page.evaluate("parseFloat(getComputedStyle(document.querySelector('#compare-bar p')).lineHeight)"))
+    text_box = bar.locator("p").bounding_box()
+    assert text_box["height"] <= line * 1.5, text_box            # one line
+    assert button["y"] < text_box["y"] + text_box["height"]       # the button beside it, not below
+    assert box["height"] <= 2.2 * max(line, 44) + 20, box
 
 
 def test_without_javascript_every_product_is_listed_in_pages(browser, site_url: str, catalogue):

@@ -17,6 +17,10 @@
   var ASKED = ["customer", "guarantee", "program", "amount", "term", "online"];
   var ORDER = ["q", "customer", "guarantee", "type", "program", "bank", "amount", "term", "online", "renewal", "sort"];
   var DEFAULT_SORT = "rate";     // lowest annual rate first: the ranking the page promises
+  // The fragment handed to the finder in this tab's session (assets/products.js reads the same
+  // key): only then does the finder say "按您在“帮我选”中的回答列出"; someone who opens a shared
+  // link answered nothing.
+  var HANDED = "portal-guide-handed";
 
   var form = document.getElementById("guide-form");
   if (!form) return;
@@ -41,6 +45,14 @@
   function positive(value) {
     var n = parseFloat(value);
     return isFinite(n) && n > 0 ? n : null;
+  }
+
+  // An amount as people write it: "30", "1.5", "30万", "30 万元", full-width digits -> 万元;
+  // NaN for anything else (the caller says what to write instead, never guesses).
+  function amountValue(text) {
+    var s = text.normalize ? text.normalize("NFKC") : text;
+    var m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(?:万元?)?\s*$/.exec(s);
+    return m ? Number(m[1]) : NaN;
   }
 
   // Numbers as the finder writes them: 30, 1.5 (no float noise).
@@ -70,8 +82,9 @@
     });
     var a = positive(params.get("amount"));
     if (a !== null) amount.value = formatNumber(a);
+    // As given, never rounded: a fraction from a hand-edited link is named on submit.
     var t = positive(params.get("term"));
-    if (t !== null) term.value = String(Math.round(t));
+    if (t !== null) term.value = String(t);
     syncPicks();
     ORDER.forEach(function (key) {
       if (ASKED.indexOf(key) === -1 && params.get(key)) kept[key] = params.get(key);
@@ -109,14 +122,20 @@
   function answers() {
     var errors = [];
     var a = null, t = null;
-    if (amount.validity.badInput || amount.value.trim() !== "") {
-      a = positive(amount.value);
-      if (a === null) errors.push([amount, "请填写大于 0 的数字（单位：万元），如 30；不确定可以不填。"]);
+    if (amount.value.trim() !== "") {
+      a = amountValue(amount.value);
+      if (!(a > 0)) {
+        errors.push([amount, /[零〇一二两三四五六七八九十百千万亿]/.test(amount.value) && isNaN(a) ?
+          "请用数字填写，如三十万元填 30，一万五千元填 1.5；不确定可以不填。" :
+          "请填写大于 0 的数字（单位：万元），如 30 或 1.5；不确定可以不填。"]);
+        a = null;
+      }
     }
+    // Months are whole: a fraction is named, never rounded (1.5 must not quietly become 2).
     if (term.validity.badInput || term.value.trim() !== "") {
-      t = positive(term.value);
-      if (t === null || Math.round(t) < 1) errors.push([term, "请填写大于 0 的月数，如 12；不确定可以不填。"]);
-      else t = Math.round(t);
+      t = Number(term.value);
+      if (term.validity.badInput || !(t > 0)) errors.push([term, "请填写大于 0 的整数月数，例如 12；不确定可以不填。"]);
+      else if (t % 1) errors.push([term, "请填写整数月数，例如 12。"]);
     }
     showError(amount, "");
     showError(term, "");
@@ -157,6 +176,7 @@
     var fragment = answers();
     if (fragment === null) return;
     status.textContent = "正在打开相符的产品……";
+    try { window.sessionStorage.setItem(HANDED, fragment); } catch (err) { /* storage off: neutral wording */ }
     // This entry keeps the answers (Back shows them); the finder reads them from its fragment.
     window.history.replaceState(window.history.state, "", window.location.pathname + "#" + fragment);
     window.location.assign(form.getAttribute("data-finder") + "#" + fragment);

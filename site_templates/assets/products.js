@@ -491,7 +491,7 @@
     var card = this.cards[i];
     var li = el("li", null, { "class": "portal-card", "data-product-id": card.id });
     var h3 = el("h3", null, { "class": "portal-card__title" });
-    h3.appendChild(el("a", card.name, { href: this.base + idx.product_url.replace("{id}", card.id) }));
+    h3.appendChild(el("a", card.name, { href: this.base + idx.product_url.replace("{id}", card.id) + this.calcHash }));
     if (idx.sample_data) {
       h3.appendChild(document.createTextNode(" "));
       h3.appendChild(el("span", "示例数据", { "class": "portal-sample", title: "本条为演示用的示例数据，不是真实的产品或承诺" }));
@@ -502,6 +502,11 @@
     rate.appendChild(el("span", idx.labels.rate, { "class": "portal-rate-label" }));
     rate.appendChild(document.createTextNode(" "));
     rate.appendChild(el("strong", rangeText(c.rmin[i], c.rmax[i], f.rate.unit, f.rate.prefix), { "class": "portal-rate-value" }));
+    // A guarantee fee is paid on top of the rate: ranked by rate alone, such a product would
+    // pass for cheaper than a credit loan 0.1% dearer.
+    if (c.fee && c.fee[i] > 0) {
+      rate.appendChild(el("span", "另收担保费 " + withUnit(formatNumber(c.fee[i]), f.rate.unit) + "/年", { "class": "portal-card__fee" }));
+    }
     li.appendChild(rate);
     if (c.type[i] === this.renewalType) li.appendChild(el("p", f.renewal_note, { "class": "portal-card__note" }));
     var facts = el("p", null, { "class": "portal-card__facts" });
@@ -537,13 +542,10 @@
     };
     return REASONS.filter(function (k) { return self.groupActive(k); }).map(function (key) {
       if (key === "customer") return matched("customer").join("、") + "可申请";
-      if (key === "amount") {
-        return "额度 " + rangeText(c.amin[i], c.amax[i], f.amount.unit, f.amount.prefix) +
-          "，覆盖 " + withUnit(formatNumber(s.amount), f.amount.unit);
-      }
-      if (key === "term") {
-        return "期限 " + rangeText(c.tmin[i], c.tmax[i], f.term.unit, f.term.prefix) +
-          "，覆盖 " + withUnit(String(s.term), f.term.unit);
+      if (key === "amount" || key === "term") {
+        var a = key === "amount", lo = a ? c.amin : c.tmin, hi = a ? c.amax : c.tmax, fm = f[key];
+        return "您要借的 " + withUnit(formatNumber(s[key]), fm.unit) + "在" + (a ? "额度" : "期限") + "内（" +
+          rangeText(lo[i], hi[i], fm.unit, fm.prefix) + "）";
       }
       if (key === "guarantee") {
         var free = !s.guarantee.some(function (v) { return COLLATERAL.indexOf(v) !== -1; });
@@ -571,11 +573,12 @@
   // 帮我选 (guide/): its link carries the current conditions in the fragment, so the questions
   // open answered and no request ever carries them.
   Finder.prototype.renderGuide = function () {
-    var qs = stateParams(this.state);
+    var qs = stateParams(this.state), n = this.activeGroups().length;
     this.guideLinks.forEach(function (link) {
       link.setAttribute("href", link.getAttribute("data-guide") + (qs ? "#" + qs : ""));
     });
-    this.guideNote.hidden = !this.privateState || this.activeGroups().length === 0;
+    this.root.classList.toggle("portal-finder--private", this.privateState && n > 0);
+    if (!n) this.root.classList.add("portal-finder--full");
   };
 
   Finder.prototype.syncForm = function () {
@@ -751,7 +754,10 @@
   };
 
   Finder.prototype.draw = function (computed, visible) {
-    var self = this, results = computed.results;
+    var self = this, results = computed.results, s = this.state;
+    // The user's own amount and term go to the product page's calculator, in the fragment only.
+    this.calcHash = ((s.amount !== null ? "&amount=" + formatNumber(s.amount) : "") +
+      (s.term !== null ? "&term=" + s.term : "")).replace("&", "#");
     this.renderCounts(computed.counts);
     this.renderChips();
     this.renderGuide();
@@ -885,7 +891,11 @@
     this.amountInput = document.getElementById("finder-amount");
     this.termInput = document.getElementById("finder-term");
     this.qInput = document.getElementById("finder-q");
-    this.guideNote = document.getElementById("finder-guide");
+    // 修改条件 on a phone's brief line: the search box, chips and notes come back; focus on the chips.
+    document.getElementById("finder-expand").addEventListener("click", function () {
+      root.classList.add("portal-finder--full");
+      (self.chips.querySelector("button") || self.qInput).focus();
+    });
     this.guideLinks = Array.prototype.slice.call(root.querySelectorAll("[data-guide]"));
     var searchForm = document.getElementById("finder-search");
     var pager = document.getElementById("finder-pager");
@@ -1016,7 +1026,17 @@
   function initFinder() {
     var root = document.getElementById("finder");
     if (!root) return;
-    if (new URLSearchParams(fragmentState() || window.location.search).get("q")) {
+    // "Your answers" only when this tab came from 帮我选 (guide.js left the fragment it handed over
+    // in sessionStorage): someone opening a shared link answered nothing and keeps the neutral
+    // words. Set now, before the index loads, so the line does not change once results show.
+    var fragment = fragmentState();
+    try {
+      if (fragment !== null && window.sessionStorage.getItem("portal-guide-handed") === stateParams(stateFromUrl(fragment))) {
+        document.getElementById("finder-guide-text").textContent = "按您在“帮我选”中的回答列出。";
+        document.getElementById("finder-guide-link").hidden = false;
+      }
+    } catch (e) { /* storage off: the neutral words */ }
+    if (new URLSearchParams(fragment || window.location.search).get("q")) {
       loadQueries(root);
       loadPagefind(root).catch(function () { /* runSearch falls back */ });
     }
@@ -1029,6 +1049,7 @@
       .catch(function () {
         // The static list (and its pages) stays usable; say why the filters are missing.
         var status = document.getElementById("finder-status");
+        root.classList.add("portal-finder--full");     // no brief line without its button
         if (status) {
           document.getElementById("finder-search").hidden = true;
           document.getElementById("finder-toggle").hidden = true;
