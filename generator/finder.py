@@ -78,6 +78,7 @@ def finder_index(model: SiteModel) -> dict:
         "tmax": [p.term_max_months for p in products],
         "rmin": [_number(p.rate_min) for p in products],
         "rmax": [_number(p.rate_max) for p in products],
+        "fee": [_number(p.guarantee_fee_rate) for p in products],   # paid on top of the rate (cards say so)
         "days": [p.decision_days for p in products],
         "online": [int(p.online_application) for p in products],
         "renewal": [int(p.renewal_without_repayment) for p in products],

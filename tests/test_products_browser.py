@@ -367,19 +367,7 @@ def test_first_results_on_the_first_phone_screen(page: Page, site_url: str, elde
     assert width <= PHONE["width"], f"page overflows: {width}px"
 
 
-def finder_index_with_fee(demo_site, catalogue) -> str:
-    """The published finder index, with the guarantee-fee column from the catalogue if it lacks one
-    (generator/finder.py is asked to publish it as ``fee``; until then the test supplies it)."""
-    index = json.loads((demo_site / "assets" / "data" / "finder.json").read_text(encoding="utf-8"))
-    if "fee" not in index["products"]:
-        index["products"]["fee"] = [p["guarantee_fee_rate"] for p in catalogue]
-    return json.dumps(index, ensure_ascii=False)
-
-
 def test_cards_say_when_a_guarantee_fee_comes_on_top_of_the_rate(page: Page, site_url: str, demo_site, catalogue):
-    body = finder_index_with_fee(demo_site, catalogue)
-    page.route("**/assets/data/finder.json", lambda route: route.fulfill(
-        status=200, content_type="application/json", body=body))
     page.set_viewport_size(PHONE)
     open_finder(page, site_url, "?sort=rate")
     result_ids(page)
