@@ -37,6 +37,11 @@ def wait_until_settled(page: Page, path: str) -> None:
         page.locator("table.portal-compare").wait_for(timeout=15000)
     if path == "products/" or path.startswith("products/?"):
         page.locator("#finder[data-finder-renders]").wait_for(timeout=15000)
+    # Transitions still running (Material's tabs fading in, a banner sliding) are audited half-way
+    # on a busy machine, where a fading text fails colour contrast: wait for the finite ones.
+    page.evaluate("""() => Promise.all(document.getAnimations()
+        .filter(a => a.effect && a.effect.getComputedTiming().iterations !== Infinity)
+        .map(a => a.finished.catch(() => null)))""")
 
 
 def set_elder_mode(page: Page, on: bool) -> None:
