@@ -20,7 +20,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from generator.fields import CALCULABLE_METHODS, QUOTED_METHODS
-from tests.quality.accessibility import audit, set_elder_mode
+from tests.quality.accessibility import audit, set_elder_mode, settle_animations
 from tests.quality.findings import report
 
 pytestmark = pytest.mark.browser
@@ -611,17 +611,17 @@ def test_axe_with_schedule_open_and_an_error_shown(page: Page, site_url: str, ca
     expect(page.locator("#calculator tbody[data-calc-rows] tr").first).to_be_visible()
     # Clicking and filling scroll the page, and Material fades its header tabs and back-to-top
     # button in or out over ~0.4 s: audit the settled page, not a half-transparent blend.
-    page.wait_for_timeout(600)
+    settle_animations(page)
     findings = audit(page, f"products/{p['product_id']}/ (schedule open)")
     page.locator('#calculator input[name="months"]').fill("0")
     expect(page.locator("#calc-months-error")).not_to_have_text("")
-    page.wait_for_timeout(600)
+    settle_animations(page)
     findings += audit(page, f"products/{p['product_id']}/ (error shown)")
     # A product the bank quotes, reached from the finder with an amount beyond its range.
     q = next((q for q in catalogue if not methods_of(q)), None)
     if q:
         open_with_fragment(page, site_url, q, f"#amount={number_text(q['amount_max_wan'] + 1)}&term=1")
         expect(page.locator("#calculator [data-calc-prefill]")).to_be_visible()
-        page.wait_for_timeout(600)
+        settle_animations(page)
         findings += audit(page, f"products/{q['product_id']}/ (reference, clamped amount)")
     assert not findings, report(findings)

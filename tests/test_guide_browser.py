@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.conftest import ROOT, LoopbackServer
-from tests.quality.accessibility import VIEWPORTS, audit, set_elder_mode
+from tests.quality.accessibility import VIEWPORTS, audit, set_elder_mode, settle_animations
 from tests.test_products_browser import NO_COLLATERAL, matches, rate_order
 
 pytestmark = pytest.mark.browser
@@ -522,7 +522,7 @@ def test_guide_and_its_results_pass_axe(browser, site_url: str, viewport: str, e
     # Focusing the field scrolled the page, and Material fades its tabs out while scrolled down:
     # audit the error at the top, with the tabs settled, as axe would see any page.
     page.evaluate("window.scrollTo(0, 0)")
-    page.wait_for_timeout(600)
+    settle_animations(page)
     findings += audit(page, f"guide/ error {viewport}")
     answer_guide(page, customer="个体工商户", amount="30", term_pick="1 年", no_collateral=True)
     submit(page)

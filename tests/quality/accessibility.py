@@ -37,11 +37,19 @@ def wait_until_settled(page: Page, path: str) -> None:
         page.locator("table.portal-compare").wait_for(timeout=15000)
     if path == "products/" or path.startswith("products/?"):
         page.locator("#finder[data-finder-renders]").wait_for(timeout=15000)
-    # Transitions still running (Material's tabs fading in, a banner sliding) are audited half-way
-    # on a busy machine, where a fading text fails colour contrast: wait for the finite ones.
-    page.evaluate("""() => Promise.all(document.getAnimations()
-        .filter(a => a.effect && a.effect.getComputedTiming().iterations !== Infinity)
-        .map(a => a.finished.catch(() => null)))""")
+    settle_animations(page)
+
+
+def settle_animations(page: Page) -> None:
+    """Wait for running CSS transitions/animations (finite ones) to end.
+
+    Material fades its tabs and back-to-top button in or out after a scroll; audited half-way
+    (more likely on a busy machine) a fading text fails colour contrast."""
+    # Two frames first: scroll handlers toggle the classes that start the transitions.
+    page.evaluate("""() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))
+        .then(() => Promise.all(document.getAnimations()
+            .filter(a => a.effect && a.effect.getComputedTiming().iterations !== Infinity)
+            .map(a => a.finished.catch(() => null))))""")
 
 
 def set_elder_mode(page: Page, on: bool) -> None:
