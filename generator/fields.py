@@ -89,7 +89,7 @@ class Best:
 
 
 COMPARE_BEST = {"rate": Best("rate_min", "min", "最低", renewal_word="最低（仅限续贷）"),
-                "amount": Best("amount_max_wan", "max", "最高"),
+                "amount": Best("amount_max_wan", "max", "额度最大"),
                 "decision_days": Best("decision_days", "min", "最快")}
 
 # Combined figures and their labels.

@@ -373,10 +373,14 @@ def test_out_of_range_fragment_values_are_clamped_and_said(page: Page, site_url:
     expect(note).to_contain_text("个月超出本产品期限")
 
 
-@pytest.mark.parametrize("fragment", ["#amount=abc&term=-3", "#amount=1e3&term=12.5", "#amount=&term=",
-                                      "#amount=0&term=0", "#calculator", "?amount=50&term=24",
-                                      "#customer=个体工商户&amount=五十"])
-def test_garbage_in_the_fragment_and_the_query_string_are_ignored(page: Page, site_url: str, catalogue, fragment):
+@pytest.mark.parametrize("fragment, unreadable", [
+    ("#amount=abc&term=-3", ["abc", "-3"]), ("#amount=1e3&term=12.5", ["1e3", "12.5"]),
+    ("#amount=&term=", []), ("#amount=0&term=0", ["0", "0"]), ("#amount=0.001", ["0.001"]),
+    ("#calculator", []), ("?amount=50&term=24", []), ("#customer=个体工商户&amount=五十", ["五十"])])
+def test_garbage_in_the_fragment_and_the_query_string_are_ignored(page: Page, site_url: str, catalogue, fragment,
+                                                                   unreadable):
+    """The defaults stay; a value the link carried but that cannot be read is said to be unreadable,
+    so nobody takes the default for their own figure."""
     p = with_fee(catalogue)
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -386,7 +390,13 @@ def test_garbage_in_the_fragment_and_the_query_string_are_ignored(page: Page, si
     months = max(min(12, p["term_max_months"]), p["term_min_months"] or 1)
     expect(calc.locator('input[name="amount"]')).to_have_value(number_text(amount))
     expect(calc.locator('input[name="months"]')).to_have_value(str(months))
-    expect(calc.locator("[data-calc-prefill]")).to_be_hidden()
+    note = calc.locator("[data-calc-prefill]")
+    if unreadable:
+        for value in unreadable:
+            expect(note).to_contain_text(f"“{value}”无法识别")
+        expect(note).to_contain_text(f"已按 {number_text(amount) if 'amount' in fragment else months}")
+    else:
+        expect(note).to_be_hidden()
     expect(calc.locator('[data-calc="total-cost"]')).not_to_have_text("—")
     assert not errors
 

@@ -153,7 +153,7 @@ def test_phone_table_marks_the_rows_that_differ_and_the_best_values(page: Page, 
         flagged = [name for name, cell in zip([p["name"] for p in four], cells.all(), strict=True)
                    if cell.locator(".portal-compare__best").count()]
         assert flagged == names, key
-        word = {"rate": "最低", "amount": "最高", "decision_days": "最快"}[key]
+        word = {"rate": "最低", "amount": "额度最大", "decision_days": "最快"}[key]
         for cell in cells.all():
             if cell.locator(".portal-compare__best").count():
                 expect(cell.locator(".portal-compare__best")).to_have_text(word)

@@ -455,6 +455,12 @@ def test_a_shared_link_does_not_claim_the_recipient_answered(browser, site_url: 
     page.reload()
     expect(page.locator("#finder[data-finder-renders]")).to_have_count(1)
     expect(note).to_contain_text("按您在“帮我选”中的回答列出")           # the same tab, reloaded
+    # A condition removed on the finder: the list no longer follows the answers, and says so.
+    page.get_by_role("button", name="修改条件").click()
+    page.locator("#finder-chips button.portal-chip:not(.portal-chip--all)").first.click()
+    expect(note).to_contain_text("已在您“帮我选”的回答基础上修改了条件")
+    page.go_back()
+    expect(note).to_contain_text("按您在“帮我选”中的回答列出")
     shared = page.url
     for viewport in (PHONE, DESKTOP):
         other = context.new_page()                                     # another tab: its own session

@@ -403,21 +403,23 @@
       return fill(prefillNote.getAttribute("data-" + g.kind), g);
     });
     var clamped = prefilled.filter(function (g) { return g.out; }).map(function (g) {
-      return fill(prefillNote.getAttribute("data-" + g.kind + "-out"), g);
+      return fill(prefillNote.getAttribute("data-" + g.kind + (g.bad ? "-bad" : "-out")), g);
     });
     return (taken.length ? fill(prefillNote.getAttribute("data-in"), { parts: taken.join("、") }) : "") + clamped.join("");
   }
 
-  // One input from the fragment, clamped to its min/max; null when the text is not a plain
-  // positive number (a term must be whole). An amount is rounded half-up to the input's step.
+  // One input from the fragment, clamped to its min/max. A value that is not a plain positive
+  // number (a term must be whole) keeps the default and is reported as unreadable, so nobody
+  // takes the default for their own figure. An amount is rounded half-up to the input's step.
   function prefill(input, raw, places, kind) {
     if (raw === null) return null;
     raw = raw.trim();
+    var unreadable = { kind: kind, out: true, bad: true, value: raw.slice(0, 20), used: input.value };
     var f = /^\d+(\.\d+)?$/.test(raw) ? fraction(raw) : null;
-    if (!f || (places === 0 && f.d !== ONE && f.n % f.d !== ZERO)) return null;
+    if (!f || (places === 0 && f.d !== ONE && f.n % f.d !== ZERO)) return raw ? unreadable : null;
     var text = roundedDecimal(f, places);
     f = fraction(text);
-    if (f.n === ZERO) return null;
+    if (f.n === ZERO) return unreadable;
     var min = input.getAttribute("min");
     var max = input.getAttribute("max");
     var use = compare(f, fraction(min)) < 0 ? min : compare(f, fraction(max)) > 0 ? max : text;

@@ -734,6 +734,10 @@
 
   Finder.prototype.render = function () {
     var self = this, computed = this.compute(), token = ++this.renderToken;
+    if (guideHanded !== null) {
+      document.getElementById("finder-guide-text").textContent =
+        stateParams(this.state) === guideHanded ? GUIDE_WORDS.same : GUIDE_WORDS.changed;
+    }
     this.dropped = "";
     if (this.softText && this.interpreted.length && computed.results.length === 0 && this.groupActive("q") &&
         computed.relax.q > 0) {
@@ -1023,6 +1027,11 @@
     });
   };
 
+  // The state 帮我选 handed to this tab (null: none), so the brief line stops saying "your
+  // answers" once the owner changes a condition.
+  var guideHanded = null;
+  var GUIDE_WORDS = { same: "按您在“帮我选”中的回答列出。", changed: "已在您“帮我选”的回答基础上修改了条件。" };
+
   function initFinder() {
     var root = document.getElementById("finder");
     if (!root) return;
@@ -1032,7 +1041,8 @@
     var fragment = fragmentState();
     try {
       if (fragment !== null && window.sessionStorage.getItem("portal-guide-handed") === stateParams(stateFromUrl(fragment))) {
-        document.getElementById("finder-guide-text").textContent = "按您在“帮我选”中的回答列出。";
+        guideHanded = stateParams(stateFromUrl(fragment));
+        document.getElementById("finder-guide-text").textContent = GUIDE_WORDS.same;
         document.getElementById("finder-guide-link").hidden = false;
       }
     } catch (e) { /* storage off: the neutral words */ }
