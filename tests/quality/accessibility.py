@@ -15,7 +15,8 @@ _AXE = Axe()
 
 
 def audit(page: Page, label: str) -> list[Finding]:
-    """axe violations of the page as it is now (``label`` names the page in findings)."""
+    """axe violations of the page once its transitions have ended (``label`` names the page)."""
+    settle_animations(page)
     options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
     results = _AXE.run(page, options=options)
     findings = []
@@ -45,11 +46,18 @@ def settle_animations(page: Page) -> None:
 
     Material fades its tabs and back-to-top button in or out after a scroll; audited half-way
     (more likely on a busy machine) a fading text fails colour contrast."""
-    # Two frames first: scroll handlers toggle the classes that start the transitions.
-    page.evaluate("""() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))
-        .then(() => Promise.all(document.getAnimations()
-            .filter(a => a.effect && a.effect.getComputedTiming().iterations !== Infinity)
-            .map(a => a.finished.catch(() => null))))""")
+    # Two frames first (scroll handlers toggle the classes that start the transitions), then wait;
+    # again, up to three rounds, for transitions that one ending set off (the header's title).
+    page.evaluate("""async () => {
+        const frames = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+        for (let round = 0; round < 3; round++) {
+            await frames();
+            const running = document.getAnimations().filter(
+                a => a.playState === "running" && a.effect && a.effect.getComputedTiming().iterations !== Infinity);
+            if (!running.length) return;
+            await Promise.all(running.map(a => a.finished.catch(() => null)));
+        }
+    }""")
 
 
 def set_elder_mode(page: Page, on: bool) -> None:
