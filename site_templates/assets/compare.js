@@ -14,20 +14,10 @@
 (function () {
   "use strict";
 
-  // The finder's "加入对比" store (assets/products.js): same key, same format (a JSON list of ids).
-  var MAX_COMPARE = 4;
-  var STORE_KEY = "portal-compare";
-
-  function loadSelection() {
-    try {
-      var ids = JSON.parse(window.localStorage.getItem(STORE_KEY) || "[]");
-      return Array.isArray(ids) ? ids.filter(function (x) { return typeof x === "string"; }).slice(0, MAX_COMPARE) : [];
-    } catch (e) { return []; }
-  }
-
-  function saveSelection(ids) {
-    try { window.localStorage.setItem(STORE_KEY, JSON.stringify(ids)); } catch (e) { /* private mode */ }
-  }
+  // The compare selection lives in assets/compare-store.js (the finder and the compare page share it).
+  var store = window.PortalCompareStore;
+  var MAX_COMPARE = store.MAX;
+  var loadSelection = store.load, saveSelection = store.save;
 
   function el(tag, text, attrs) {
     var node = document.createElement(tag);

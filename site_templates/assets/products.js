@@ -13,8 +13,6 @@
 (function () {
   "use strict";
 
-  var MAX_COMPARE = 4;
-  var STORE_KEY = "portal-compare";
   var LIST_KEYS = ["customer", "guarantee", "type", "program", "bank"];
   var MASK_KEYS = ["customer", "guarantee", "program"];      // list fields stored as bit masks
   var FLAG_KEYS = ["online", "renewal"];
@@ -38,16 +36,10 @@
     return node;
   }
 
-  function loadSelection() {
-    try {
-      var ids = JSON.parse(window.localStorage.getItem(STORE_KEY) || "[]");
-      return Array.isArray(ids) ? ids.filter(function (x) { return typeof x === "string"; }).slice(0, MAX_COMPARE) : [];
-    } catch (e) { return []; }
-  }
-
-  function saveSelection(ids) {
-    try { window.localStorage.setItem(STORE_KEY, JSON.stringify(ids)); } catch (e) { /* private mode */ }
-  }
+  // The compare selection lives in assets/compare-store.js (the finder and the compare page share it).
+  var store = window.PortalCompareStore;
+  var MAX_COMPARE = store.MAX;
+  var loadSelection = store.load, saveSelection = store.save;
 
   // The same wording rule as generator/fields.py (format_number, with_unit, range_text).
   function formatNumber(value) {
@@ -147,9 +139,8 @@
     return STATE_KEYS.some(function (k) { return params.has(k); }) ? text : null;
   }
 
-  // Before the first paint, like elder.js does for ?…: the server's first page of cards is not
-  // the answer to a state in the fragment, so its place stays invisible until the finder draws.
-  if (fragmentState() !== null) document.documentElement.classList.add("portal-has-query");
+  // (A state in the fragment hides the server's first cards before the first paint too: elder.js,
+  // loaded in <head>, adds portal-has-query for it.)
 
   // ---------- the finder ----------
 
@@ -1040,8 +1031,9 @@
     // words. Set now, before the index loads, so the line does not change once results show.
     var fragment = fragmentState();
     try {
-      if (fragment !== null && window.sessionStorage.getItem("portal-guide-handed") === stateParams(stateFromUrl(fragment))) {
-        guideHanded = stateParams(stateFromUrl(fragment));
+      var handed = fragment !== null ? stateParams(stateFromUrl(fragment)) : null;
+      if (handed !== null && window.sessionStorage.getItem("portal-guide-handed") === handed) {
+        guideHanded = handed;
         document.getElementById("finder-guide-text").textContent = GUIDE_WORDS.same;
         document.getElementById("finder-guide-link").hidden = false;
       }
