@@ -6,8 +6,11 @@ own browser here); see README "Tests".
 
 from __future__ import annotations
 
+import csv
 import functools
 import http.server
+import io
+import json
 import os
 import shutil
 import subprocess
@@ -39,6 +42,18 @@ def copy_project(target: Path) -> Path:
         shutil.copytree(ROOT / name, target / name)
     shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
     return target
+
+
+def add_products(project: Path, *products: dict, bank: str = "abc") -> None:
+    """Append products (field name -> cell text; missing fields empty) to a copied project's bank CSV."""
+    data = project / "catalog" / "banks" / bank / "products.csv"
+    rows = list(csv.DictReader(io.StringIO(data.read_text(encoding="utf-8"))))
+    header = list(rows[0].keys())
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows + [{k: p.get(k, "") for k in header} for p in products])
+    data.write_text(buffer.getvalue(), encoding="utf-8")
 
 
 @pytest.fixture(scope="session")
@@ -80,6 +95,13 @@ def site_url(demo_site: Path):
     server = SiteServer(demo_site)
     yield server.url
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def catalogue(demo_site: Path) -> list[dict]:
+    """The demo's published products, as the site publishes them (``downloads/products.json``):
+    browser tests compute what a page should show from this, never from the page itself."""
+    return json.loads((demo_site / "downloads" / "products.json").read_text(encoding="utf-8"))["products"]
 
 
 @pytest.fixture(scope="session")

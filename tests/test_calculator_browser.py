@@ -100,11 +100,6 @@ def methods_of(p: dict) -> list[str]:
 
 # ---- the catalogue ----
 
-@pytest.fixture(scope="module")
-def catalogue(demo_site) -> list[dict]:
-    return json.loads((demo_site / "downloads" / "products.json").read_text(encoding="utf-8"))["products"]
-
-
 def pick(catalogue: list[dict], test, what: str) -> dict:
     for p in catalogue:
         if test(p):

@@ -33,11 +33,6 @@ def published(demo_site) -> dict:
 
 
 @pytest.fixture(scope="module")
-def catalogue(published) -> list[dict]:
-    return published["products"]
-
-
-@pytest.fixture(scope="module")
 def four(catalogue) -> list[dict]:
     """Four products of one bank (so some rows are the same) and of more than one type."""
     by_bank: dict[str, list[dict]] = {}

@@ -17,7 +17,7 @@ from generator.config import project_paths
 from generator.exports import cell_value
 from generator.fields import FieldRegistry, range_text
 from generator.schema import load_schema
-from tests.conftest import ROOT, SiteServer, copy_project, run_portal
+from tests.conftest import ROOT, SiteServer, add_products, copy_project, run_portal
 
 TODAY = dt.date.today().isoformat()
 EMPTY = {  # every optional field left blank
@@ -42,14 +42,7 @@ FILLED = {  # every field filled, a minimum of 0 and a government guarantee fee
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     project = copy_project(tmp_path_factory.mktemp("fields"))
-    data = project / "catalog" / "banks" / "abc" / "products.csv"
-    rows = list(csv.DictReader(io.StringIO(data.read_text(encoding="utf-8"))))
-    header = list(rows[0].keys())
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows + [{k: row.get(k, "") for k in header} for row in (EMPTY, FILLED)])
-    data.write_text(buffer.getvalue(), encoding="utf-8")
+    add_products(project, EMPTY, FILLED)
     out = project / "site"
     run_portal("build", "--out", str(out), cwd=project, check=True)
     loaded = load_input(project_paths(project))

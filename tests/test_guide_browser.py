@@ -18,18 +18,13 @@ from playwright.sync_api import Page, expect
 
 from tests.conftest import ROOT, LoopbackServer
 from tests.quality.accessibility import VIEWPORTS, audit, set_elder_mode, settle_animations
-from tests.test_products_browser import NO_COLLATERAL, matches, rate_order
+from tests.test_products_browser import NO_COLLATERAL, matches, rate_order, result_ids
 
 pytestmark = pytest.mark.browser
 
 DESKTOP = VIEWPORTS["desktop"]
 PHONE = VIEWPORTS["phone"]
 COLLATERAL = {"抵押", "质押"}
-
-
-@pytest.fixture(scope="module")
-def catalogue(demo_site) -> list[dict]:
-    return json.loads((demo_site / "downloads" / "products.json").read_text(encoding="utf-8"))["products"]
 
 
 @pytest.fixture(scope="module")
@@ -110,15 +105,6 @@ def submit(page: Page) -> None:
     page.get_by_role("button", name="查看相符的产品").click()
     page.wait_for_url(re.compile(r"/products/#"))
     expect(page.locator("#finder[data-finder-renders]")).to_have_count(1)
-
-
-def result_ids(page: Page) -> list[str]:
-    more = page.locator("#finder-more")
-    while more.is_visible():
-        count = page.locator("[data-product-results] > li").count()
-        more.click()
-        expect(page.locator("[data-product-results] > li")).not_to_have_count(count)
-    return page.locator("[data-product-results] > li").evaluate_all("els => els.map(e => e.dataset.productId)")
 
 
 def expected_reasons(p: dict, state: dict, vocab: dict) -> str:

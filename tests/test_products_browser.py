@@ -21,11 +21,6 @@ NO_COLLATERAL = {"信用", "保证", "政府性融资担保"}
 
 
 @pytest.fixture(scope="module")
-def catalogue(demo_site) -> list[dict]:
-    return json.loads((demo_site / "downloads" / "products.json").read_text(encoding="utf-8"))["products"]
-
-
-@pytest.fixture(scope="module")
 def banks(demo_site) -> dict[str, str]:
     index = json.loads((demo_site / "assets" / "data" / "finder.json").read_text(encoding="utf-8"))
     return {b["id"]: b["name"] for b in index["banks"]}

@@ -4,7 +4,6 @@ every text at its longest (name 40 characters, summary 200, long rate note and a
 
 from __future__ import annotations
 
-import csv
 import html
 import io
 import re
@@ -14,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from generator.config import load_settings
-from tests.conftest import ROOT, SiteServer, copy_project, run_portal
+from tests.conftest import ROOT, SiteServer, add_products, copy_project, run_portal
 from tests.test_fields import EMPTY
 
 pytestmark = pytest.mark.browser
@@ -33,17 +32,6 @@ LONGEST = {
 def pdf_pages(pdf: bytes) -> int:
     """Page objects in a PDF written by Chromium (``/Type /Pages`` is the tree, not a page)."""
     return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
-
-
-def add_products(project: Path, *products: dict) -> None:
-    data = project / "catalog" / "banks" / "abc" / "products.csv"
-    rows = list(csv.DictReader(io.StringIO(data.read_text(encoding="utf-8"))))
-    header = list(rows[0].keys())
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows + [{k: p.get(k, "") for k in header} for p in products])
-    data.write_text(buffer.getvalue(), encoding="utf-8")
 
 
 def set_base_url(project: Path, base_url: str | None) -> None:
