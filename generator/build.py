@@ -74,7 +74,7 @@ def build_portal(paths: ProjectPaths, *, today: dt.date | None = None) -> BuildR
             banner = {"url": model.warning_notice.url,
                       "version": pages.notice_version(model.warning_notice)}
         site.build_site(paths, docs_dir, site_dir, {"banner": banner, "footer": info.footer.as_dict()})
-        feeds.write_feeds_and_sitemap(site_dir, model, written, info.base_url)
+        feeds.write_feeds_and_sitemap(site_dir, model, written)
         csp.apply_policy(site_dir)
         search.index_site(site_dir, paths.root)
         # The finder maps Pagefind's result ids to products; the ids exist only now.

@@ -30,33 +30,31 @@ FEEDS = {
 NOT_IN_SITEMAP = {"search.md", "compare.md"}
 
 
-def write_feeds_and_sitemap(site_dir: Path, model: SiteModel, written_pages: list[str],
-                            base_url: str | None) -> list[str]:
-    """Write the feeds (and, with a base URL, the sitemap); returns the written paths."""
+def write_feeds_and_sitemap(site_dir: Path, model: SiteModel, written_pages: list[str]) -> list[str]:
+    """Write the feeds (and, with the model's base URL, the sitemap); returns the written paths."""
     written = []
     for folder, label in FEEDS.items():
         docs = model.content.notices if folder == "notices" else model.content.policies
         target = site_dir / folder / "feed.xml"
         target.parent.mkdir(parents=True, exist_ok=True)
-        _write_xml(atom_feed(model, folder, label, docs, base_url), target)
+        _write_xml(atom_feed(model, folder, label, docs), target)
         written.append(f"{folder}/feed.xml")
     for name in ("sitemap.xml", "sitemap.xml.gz"):
         (site_dir / name).unlink(missing_ok=True)
-    if base_url:
-        _write_xml(sitemap(model, written_pages, base_url), site_dir / "sitemap.xml")
+    if model.base_url:
+        _write_xml(sitemap(model, written_pages), site_dir / "sitemap.xml")
         written.append("sitemap.xml")
     return written
 
 
-def atom_feed(model: SiteModel, folder: str, label: str, docs: list[ContentDocument],
-              base_url: str | None) -> ET.Element:
+def atom_feed(model: SiteModel, folder: str, label: str, docs: list[ContentDocument]) -> ET.Element:
     site_title = f"{model.settings.district}小微企业金融服务产品库"
+
+    base_url = model.base_url
 
     def link(path: str) -> str:
         # Relative links resolve against the feed file, which lives in ``folder``.
-        if base_url:
-            return base_url + path
-        return path.removeprefix(f"{folder}/") or "./"
+        return model.public_url(path) or path.removeprefix(f"{folder}/") or "./"
 
     ET.register_namespace("", ATOM_NS)
     feed = ET.Element(f"{{{ATOM_NS}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": "zh"})
@@ -92,14 +90,14 @@ def atom_feed(model: SiteModel, folder: str, label: str, docs: list[ContentDocum
     return feed
 
 
-def sitemap(model: SiteModel, written_pages: list[str], base_url: str) -> ET.Element:
+def sitemap(model: SiteModel, written_pages: list[str]) -> ET.Element:
     ET.register_namespace("", SITEMAP_NS)
     urlset = ET.Element(f"{{{SITEMAP_NS}}}urlset")
     for rel_path in written_pages:
         if rel_path in NOT_IN_SITEMAP:
             continue
         url = ET.SubElement(urlset, f"{{{SITEMAP_NS}}}url")
-        ET.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = base_url + page_url(rel_path)
+        ET.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = model.public_url(page_url(rel_path))
         ET.SubElement(url, f"{{{SITEMAP_NS}}}lastmod").text = model.page_date(rel_path)[1].isoformat()
     return urlset
 
