@@ -72,7 +72,7 @@ IDLE_TIMEOUT_S = 20
 # Files whose content the figures depend on: their hashes go into the JSON, because other work
 # changes the same working tree while a run lasts.
 TRACKED = ("site_templates/assets/products.js", "site_templates/assets/queries.js",
-           "site_templates/pages/product_list.html", "generator/finder.py", "generator/search.py",
+           "site_templates/pages/product_list.html", "generator/site/finder.py", "generator/site/search.py",
            "content/queries.yml")
 
 
@@ -564,7 +564,7 @@ def prepare_before() -> tuple[str, dict[str, str]]:
 def pagefind_versions(before_python: str | None, before_env: dict | None) -> dict:
     versions = {}
     try:
-        from generator.search import pagefind_version
+        from generator.site.search import pagefind_version
         versions["after"] = pagefind_version(ROOT)
     except Exception as exc:  # noqa: BLE001
         versions["after"] = f"unknown ({exc})"

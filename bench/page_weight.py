@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.lighthouse_bench import GzipSiteServer  # noqa: E402
-from generator.search import pagefind_executable  # noqa: E402
+from generator.site.search import pagefind_executable  # noqa: E402
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "page_weight.json"

@@ -6,7 +6,7 @@ repository's catalogue and content; a number N is a project of N synthetic produ
 eligibility of every *published* product (those in the built site's ``downloads/products.json``);
 each distinct word of 2–6 characters, all of them CJK, is queried through the site's own
 ``pagefind/pagefind.js`` in headless Chromium. A (word, product) pair is found when the product
-page's Pagefind hash (``generator.search.page_hashes``) is among the ids of all the results.
+page's Pagefind hash (``generator.site.search.page_hashes``) is among the ids of all the results.
 
 Writes bench/results/search_quality.json (per size: Pagefind version, words, pairs, found,
 recall, the missed pairs) and prints the recall per size and the missed words.
@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.build_bench import make_project  # noqa: E402
-from generator.search import ENV_VAR, _read_fragment_file, pagefind_executable, page_hashes  # noqa: E402
+from generator.site.search import ENV_VAR, _read_fragment_file, pagefind_executable, page_hashes  # noqa: E402
 
 CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

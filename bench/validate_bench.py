@@ -30,12 +30,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.synthetic_catalog import write_package  # noqa: E402
-from generator.catalog import validate_package_dir  # noqa: E402
-from generator.config import load_settings, project_paths  # noqa: E402
-from generator.issues import IssueList  # noqa: E402
-from generator.registry import load_registry  # noqa: E402
-from generator.schema import load_schema  # noqa: E402
-from generator.validate_targets import validate_targets  # noqa: E402
+from generator.ingest.catalog import validate_package_dir  # noqa: E402
+from generator.core.settings import load_settings, project_paths  # noqa: E402
+from generator.core.issues import IssueList  # noqa: E402
+from generator.ingest.registry import load_registry  # noqa: E402
+from generator.ingest.schema import load_schema  # noqa: E402
+from generator.commands.validate import validate_targets  # noqa: E402
 
 BANK = "icbc"  # a registry bank, so the synthetic package is a valid submission
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import load_input
-from generator.config import project_paths
-from generator.validate import is_published
+from generator.commands.build import load_input
+from generator.core.settings import project_paths
+from generator.ingest.validate import is_published
 from tests.conftest import ROOT, copy_project, run_portal
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from generator.fields import CALCULABLE_METHODS, QUOTED_METHODS
+from generator.site.fields import CALCULABLE_METHODS, QUOTED_METHODS
 from tests.quality.accessibility import audit, set_elder_mode, settle_animations
 from tests.quality.findings import report
 

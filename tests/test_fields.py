@@ -12,11 +12,11 @@ import json
 import pytest
 from playwright.sync_api import Page, expect
 
-from generator.build import load_input
-from generator.config import project_paths
-from generator.exports import cell_value
-from generator.fields import FieldRegistry, range_text
-from generator.schema import load_schema
+from generator.commands.build import load_input
+from generator.core.settings import project_paths
+from generator.site.exports import cell_value
+from generator.site.fields import FieldRegistry, range_text
+from generator.ingest.schema import load_schema
 from tests.conftest import ROOT, SiteServer, add_products, copy_project, run_portal
 
 TODAY = dt.date.today().isoformat()

@@ -8,9 +8,9 @@ import json
 
 import pytest
 
-from generator import finder, pages
-from generator.build import load_input
-from generator.config import ConfigError, project_paths
+from generator.site import finder, pages
+from generator.commands.build import load_input
+from generator.core.settings import ConfigError, project_paths
 from tests.conftest import ROOT
 
 

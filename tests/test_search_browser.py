@@ -14,9 +14,9 @@ from urllib.parse import parse_qs, quote, urlsplit
 import pytest
 from playwright.sync_api import Page, expect
 
-from generator.build import load_input
-from generator.config import project_paths
-from generator.validate import is_published
+from generator.commands.build import load_input
+from generator.core.settings import project_paths
+from generator.ingest.validate import is_published
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from generator import search
-from generator.search import SearchIndexError, page_hashes
+from generator.site import search
+from generator.site.search import SearchIndexError, page_hashes
 from tests.conftest import ROOT, run_portal
 
 

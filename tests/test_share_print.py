@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from generator.config import load_settings
+from generator.core.settings import load_settings
 from tests.conftest import ROOT, SiteServer, add_products, copy_project, run_portal
 from tests.test_fields import EMPTY
 

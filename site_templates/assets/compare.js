@@ -2,7 +2,7 @@
 
    Rows and wording come from the field registry through downloads/products.json (compare_rows,
    each product's display block); which rows carry a "best value" word comes from
-   generator/fields.py COMPARE_BEST (the page's data-best). Rows whose values differ are marked
+   generator/site/fields.py COMPARE_BEST (the page's data-best). Rows whose values differ are marked
    with the word 不同 (not colour alone) and can be shown alone; list fields (data-lists) are
    compared as sets, and the identity/contact rows (data-always, fields.COMPARE_ALWAYS) are never
    marked and always shown. The page states the newest update date of the products compared

@@ -1,7 +1,7 @@
 /* Product finder (products/); the compare page has its own script (assets/compare.js).
 
    The finder is search, facets and sort over one compact index (assets/data/finder.json,
-   written by generator/finder.py): OR inside a facet group, AND across groups, a count beside
+   written by generator/site/finder.py): OR inside a facet group, AND across groups, a count beside
    every value, the whole state in the URL (history.pushState, so Back steps back). A text query
    goes to Pagefind (its result ids map to products through assets/data/finder-search.json);
    plain-language phrases (content/queries.yml, assets/queries.js) become facet values first.
@@ -41,7 +41,7 @@
   var MAX_COMPARE = store.MAX;
   var loadSelection = store.load, saveSelection = store.save;
 
-  // The same wording rule as generator/fields.py (format_number, with_unit, range_text).
+  // The same wording rule as generator/site/fields.py (format_number, with_unit, range_text).
   function formatNumber(value) {
     if (value === null || value === undefined) return "";
     return Number(value).toFixed(4).replace(/0+$/, "").replace(/\.$/, "");

@@ -1,12 +1,12 @@
 /* Plain-language queries: what an enterprise types (个体户, 农商行, 不要抵押, 利率最低) -> finder
    conditions, sort order and catalogue words. The rules come from content/queries.yml through
-   generator/queries.py (QueryRules.to_browser()); the finder passes them in as `compiled`.
+   generator/content/queries.py (QueryRules.to_browser()); the finder passes them in as `compiled`.
    Pure functions: no DOM, no storage, no network. ES5, no dependencies. */
 (function () {
   "use strict";
 
   // Whitespace, control characters and punctuation after NFKC (spelled out: \s differs between
-  // Python and JavaScript); the same class as generator/queries.py SEPARATOR_CLASS
+  // Python and JavaScript); the same class as generator/content/queries.py SEPARATOR_CLASS
   // (a browser test compares the two). Parts of a query between separators are independent:
   // a phrase never spans a separator.
   var SEPARATOR = /[\x00-\x20!-\/:-@\[-`{-~\x7f-\xbf\u1680\u00d7\u00f7\u2000-\u206f\u2e00-\u2e7f\u3000-\u3004\u3008-\u303f\ufe10-\ufe1f\ufe30-\ufe6f\uff00-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\ufeff]/;

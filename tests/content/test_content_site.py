@@ -11,8 +11,8 @@ from urllib.parse import urljoin
 import feedparser
 import pytest
 
-from generator.build import load_input
-from generator.config import project_paths
+from generator.commands.build import load_input
+from generator.core.settings import project_paths
 from tests.conftest import ROOT, copy_project, run_portal
 
 BASE_URL = "https://www.tongchuan.gov.cn/xwqy/"

@@ -7,13 +7,13 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from generator.build import load_input
-from generator.config import ConfigError, project_paths
-from generator.issues import IssueList
-from generator.models import BankRecord
-from generator.queries import MAX_BYTES, SEPARATOR, load_queries, normalise
-from generator.registry import load_registry
-from generator.schema import load_schema
+from generator.commands.build import load_input
+from generator.core.settings import ConfigError, project_paths
+from generator.core.issues import IssueList
+from generator.core.models import BankRecord
+from generator.content.queries import MAX_BYTES, SEPARATOR, load_queries, normalise
+from generator.ingest.registry import load_registry
+from generator.ingest.schema import load_schema
 from tests.conftest import ROOT, copy_project, run_portal
 
 BANKS = load_registry(ROOT / "catalog" / "registry" / "banks.csv", IssueList(), display_root=ROOT)

@@ -7,7 +7,7 @@ from pathlib import Path
 import markdown
 import pytest
 
-from generator.sanitize import clean_html
+from generator.content.sanitize import clean_html
 from tests.conftest import copy_project, run_portal
 
 PAYLOADS = [

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import load_input
-from generator.config import project_paths
-from generator.wording import PRODUCT_TEXT_FIELDS, find_phrases, load_wordlist, wordlist_path
+from generator.commands.build import load_input
+from generator.core.settings import project_paths
+from generator.content.wording import PRODUCT_TEXT_FIELDS, find_phrases, load_wordlist, wordlist_path
 from tests.conftest import ROOT, copy_project, run_portal
 
 WORDLIST = load_wordlist(wordlist_path(ROOT / "content"))

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from generator import csp
+from generator.site import csp
 from tests.conftest import SiteServer, copy_project, run_portal
 from tests.quality.conftest import inject
 from tests.quality.findings import Finding, report

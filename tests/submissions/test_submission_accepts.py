@@ -11,8 +11,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from generator.config import project_paths
-from generator.validate_targets import validate_targets
+from generator.core.settings import project_paths
+from generator.commands.validate import validate_targets
 from tests.conftest import ROOT
 from tests.submissions.corpus.cases import BANK, FIELDS, TODAY, csv_bytes, valid_row, write_package
 
@@ -26,11 +26,11 @@ def validate(package: Path):
 
 
 def only_product(package: Path):
-    from generator.catalog import validate_package_dir
-    from generator.config import load_settings
-    from generator.issues import IssueList
-    from generator.registry import load_registry
-    from generator.schema import load_schema
+    from generator.ingest.catalog import validate_package_dir
+    from generator.core.settings import load_settings
+    from generator.core.issues import IssueList
+    from generator.ingest.registry import load_registry
+    from generator.ingest.schema import load_schema
 
     paths = project_paths(ROOT)
     found = IssueList()

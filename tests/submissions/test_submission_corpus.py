@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import report
-from generator.config import load_settings, project_paths
-from generator.issues import IssueList
-from generator.validate_targets import validate_targets
+from generator.commands import report
+from generator.core.settings import load_settings, project_paths
+from generator.core.issues import IssueList
+from generator.commands.validate import validate_targets
 from tests.conftest import ROOT, copy_project, run_portal
 from tests.submissions.corpus.cases import BANK, CASES, FIELDS, SECRET_MARKER, TODAY, Case, Env, csv_bytes, valid_row
 from tests.submissions.recorder import RecordingServer
@@ -166,7 +166,7 @@ def test_xlsx_that_unpacks_far_beyond_the_cap_is_refused_unopened(tmp_path: Path
 
 
 def test_an_unexpected_failure_becomes_an_issue_not_a_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    from generator import catalog
+    from generator.ingest import catalog
     from tests.submissions.corpus.cases import write_package
 
     def explode(*args, **kwargs):

@@ -18,7 +18,7 @@ import click
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from generator.config import ProjectPaths
+from generator.core.settings import ProjectPaths
 
 QUIET_SECONDS = 0.4   # editors write a file in several steps; wait until they are done
 
@@ -40,8 +40,8 @@ class _PreviewHandler(http.server.SimpleHTTPRequestHandler):
 
 
 def serve(paths: ProjectPaths, *, host: str, port: int) -> None:
-    from generator.build import build_portal
-    from generator.report import to_text
+    from generator.commands.build import build_portal
+    from generator.commands.report import to_text
 
     workdir = Path(tempfile.mkdtemp(prefix="portal-preview-"))
     preview = workdir / "site"
@@ -51,9 +51,9 @@ def serve(paths: ProjectPaths, *, host: str, port: int) -> None:
     def rebuild() -> None:
         from jinja2 import TemplateError
 
-        from generator.config import ConfigError
-        from generator.search import SearchIndexError
-        from generator.site import SiteBuildError
+        from generator.core.settings import ConfigError
+        from generator.site.search import SearchIndexError
+        from generator.site.mkdocs_plugin import SiteBuildError
 
         try:
             result = build_portal(preview_paths)

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from generator.config import ConfigError, PortalSettings
+from generator.core.settings import ConfigError, PortalSettings
 
 # 网站标识码: 10 characters, letters and digits (e.g. 5117020001, or bm… for ministries).
 SITE_CODE = re.compile(r"^[A-Za-z0-9]{10}$")

@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from generator.config import PortalSettings, ProjectPaths
-from generator.issues import IssueList
-from generator.loader import check_loose_file, display_path, load_package, read_table
-from generator.models import BankRecord, Catalog, ProductRecord
-from generator.registry import load_registry
-from generator.schema import CanonicalSchema, load_schema
-from generator.validate import ProductIds, ValidationContext, validate_table
-from generator.wording import check_product_wording
+from generator.core.settings import PortalSettings, ProjectPaths
+from generator.core.issues import IssueList
+from generator.ingest.loader import check_loose_file, display_path, load_package, read_table
+from generator.core.models import BankRecord, Catalog, ProductRecord
+from generator.ingest.registry import load_registry
+from generator.ingest.schema import CanonicalSchema, load_schema
+from generator.ingest.validate import ProductIds, ValidationContext, validate_table
+from generator.content.wording import check_product_wording
 
 
 def load_catalog(paths: ProjectPaths, settings: PortalSettings, issues: IssueList,

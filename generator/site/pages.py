@@ -19,12 +19,12 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import escape
 
-from generator import share
-from generator.config import PortalSettings
-from generator.fields import FieldRegistry, date_zh, format_number, yes_no
-from generator.models import BankRecord, Catalog, ContentDocument, ProductRecord, SiteContent
-from generator.sanitize import CONTENT_FLAG
-from generator.validate import is_published
+from generator.site import share
+from generator.core.settings import PortalSettings
+from generator.site.fields import FieldRegistry, date_zh, format_number, yes_no
+from generator.core.models import BankRecord, Catalog, ContentDocument, ProductRecord, SiteContent
+from generator.content.sanitize import CONTENT_FLAG
+from generator.ingest.validate import is_published
 
 # Cards per static page of the product list (without JavaScript) and per "显示更多" step with it.
 LIST_PAGE_SIZE = 30
@@ -153,7 +153,7 @@ def make_environment(templates_dir: Path, registry: FieldRegistry) -> Environmen
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    # Product wording comes from the field registry (generator/fields.py), never from templates.
+    # Product wording comes from the field registry (generator/site/fields.py), never from templates.
     env.filters.update(num=format_number, rate_range=registry.rate, amount_range=registry.amount,
                        term_range=registry.term, yes_no=yes_no, date_zh=date_zh,
                        field_text=registry.text)

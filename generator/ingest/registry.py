@@ -6,8 +6,8 @@ import csv
 import io
 from pathlib import Path
 
-from generator.issues import IssueList
-from generator.models import BankRecord
+from generator.core.issues import IssueList
+from generator.core.models import BankRecord
 
 REGISTRY_COLUMNS = ("bank_id", "name", "short_name", "bank_type", "address", "hotline",
                     "website", "sort_order")

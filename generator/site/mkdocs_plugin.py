@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from generator import assets
-from generator.config import ConfigError, ProjectPaths
+from generator.site import assets
+from generator.core.settings import ConfigError, ProjectPaths
 
 # Generated pages stay out of the nav: 3,000 product pages in the nav cost minutes and GBs.
 NOT_IN_NAV = "\n".join(["/products/*", "/banks/*", "/policies/*", "/cases/*", "/notices/*",
@@ -27,7 +27,7 @@ def build_site(paths: ProjectPaths, docs_dir: Path, site_dir: Path, runtime: dic
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    from generator.sanitize import ContentSanitizer
+    from generator.content.sanitize import ContentSanitizer
 
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     try:
@@ -37,7 +37,7 @@ def build_site(paths: ProjectPaths, docs_dir: Path, site_dir: Path, runtime: dic
         raise ConfigError(f"mkdocs.yml 配置有误：{exc}") from exc
     config["not_in_nav"] = _pathspec(NOT_IN_NAV)
     config["extra"]["portal_build"] = runtime
-    # Staff Markdown may contain HTML: sanitise it after rendering (see generator.sanitize).
+    # Staff Markdown may contain HTML: sanitise it after rendering (see generator.content.sanitize).
     config["plugins"]["portal-sanitize"] = ContentSanitizer()
     try:
         build(config)

@@ -14,7 +14,7 @@ from itertools import groupby
 
 from jinja2 import Environment, select_autoescape
 
-from generator.issues import Issue, IssueList
+from generator.core.issues import Issue, IssueList
 
 SEVERITY_ORDER = {"error": 0, "warning": 1}
 
@@ -81,7 +81,7 @@ def to_html(issues: IssueList, field_titles: dict[str, str] | None = None,
     """One page, no external resources (inline CSS, no scripts), for a bank to open or print."""
     titles = field_titles or {}
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
-    source = resources.files("generator").joinpath("report_templates/report.html").read_text(encoding="utf-8")
+    source = resources.files("generator.commands").joinpath("report_templates/report.html").read_text(encoding="utf-8")
     groups = [FileGroup(file, list(items)) for file, items in groupby(_sorted(issues.items), key=lambda i: i.file)]
     return env.from_string(source).render(
         valid=issues.valid, summary=summary(issues), groups=groups,

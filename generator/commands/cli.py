@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from generator import report
-from generator.config import ConfigError, project_paths
+from generator.commands import report
+from generator.core.settings import ConfigError, project_paths
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -29,12 +29,12 @@ def cli() -> None:
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), help="输出目录（默认 site/）")
 def build(catalog_dir: Path | None, content_dir: Path | None, out_dir: Path | None) -> None:
     """校验全部数据并生成网站；有错误时不改动输出目录。"""
-    from generator.build import build_portal
+    from generator.commands.build import build_portal
 
     from jinja2 import TemplateError
 
-    from generator.search import SearchIndexError
-    from generator.site import SiteBuildError
+    from generator.site.search import SearchIndexError
+    from generator.site.mkdocs_plugin import SiteBuildError
 
     paths = project_paths(catalog=catalog_dir, content=content_dir, out=out_dir)
     try:
@@ -75,7 +75,7 @@ def build(catalog_dir: Path | None, content_dir: Path | None, out_dir: Path | No
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="把报告写入文件")
 def validate(targets: tuple[Path, ...], fmt: str, output: Path | None) -> None:
     """校验银行数据包（文件夹、datapackage.json 或 CSV/XLSX 文件）和内容；不指定路径时校验全部。"""
-    from generator.validate_targets import validate_targets
+    from generator.commands.validate import validate_targets
 
     paths = project_paths()
     try:
@@ -105,7 +105,7 @@ def validate(targets: tuple[Path, ...], fmt: str, output: Path | None) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址")
 def serve(port: int, host: str) -> None:
     """本地预览：生成到临时目录并提供访问，文件变化时自动重新生成。"""
-    from generator.serve import serve as run_serve
+    from generator.commands.serve import serve as run_serve
 
     try:
         run_serve(project_paths(), host=host, port=port)
@@ -121,7 +121,7 @@ def serve(port: int, host: str) -> None:
 @click.option("--bank", "bank_id", help="预先填入示例行的机构编号（可选）")
 def template(out_dir: Path, bank_id: str | None) -> None:
     """为银行生成空白提交模板（datapackage.json、CSV 和带下拉列表的 XLSX）。"""
-    from generator.template import write_template
+    from generator.ingest.template import write_template
 
     try:
         written = write_template(project_paths(), out_dir, bank_id=bank_id)

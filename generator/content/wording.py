@@ -17,9 +17,9 @@ from pathlib import Path
 
 import yaml
 
-from generator.config import ConfigError, ProjectPaths
-from generator.issues import IssueList
-from generator.models import ProductRecord
+from generator.core.settings import ConfigError, ProjectPaths
+from generator.core.issues import IssueList
+from generator.core.models import ProductRecord
 
 WORDLIST_NAME = "wordlist.yml"
 SCOPES = ("product", "content")

@@ -15,8 +15,8 @@ import uuid
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from generator.models import ContentDocument
-from generator.pages import SiteModel, doc_updated
+from generator.core.models import ContentDocument
+from generator.site.pages import SiteModel, doc_updated
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"

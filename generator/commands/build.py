@@ -7,14 +7,18 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator import checks, csp, exports, feeds, finder, pages, publish, search, site, site_info
-from generator.catalog import load_catalog
-from generator.changes import ChangeReport, compare_sites
-from generator.config import PortalSettings, ProjectPaths, load_settings
-from generator.content import load_content
-from generator.issues import IssueList
-from generator.models import Catalog, SiteContent
-from generator.queries import QueryRules, load_queries
+from generator.core import identity as site_info
+
+from generator.release import checks, publish
+
+from generator.site import csp, exports, feeds, finder, pages, search, mkdocs_plugin as site
+from generator.ingest.catalog import load_catalog
+from generator.release.changes import ChangeReport, compare_sites
+from generator.core.settings import PortalSettings, ProjectPaths, load_settings
+from generator.content.documents import load_content
+from generator.core.issues import IssueList
+from generator.core.models import Catalog, SiteContent
+from generator.content.queries import QueryRules, load_queries
 
 
 @dataclass

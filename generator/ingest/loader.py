@@ -20,7 +20,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from generator.issues import IssueList
+from generator.core.issues import IssueList
 
 ALLOWED_SUFFIXES = (".csv", ".xlsx")
 DESCRIPTOR_MAX_BYTES = 1024 * 1024

@@ -7,7 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from generator.schema import CanonicalSchema
+    from generator.ingest.schema import CanonicalSchema
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ import json
 from dataclasses import fields as dataclass_fields
 from pathlib import Path
 
-from generator.fields import FieldRegistry, yes_no
-from generator.models import BankRecord, ProductRecord
-from generator.schema import CanonicalSchema
+from generator.site.fields import FieldRegistry, yes_no
+from generator.core.models import BankRecord, ProductRecord
+from generator.ingest.schema import CanonicalSchema
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 DOWNLOADS = "downloads"

@@ -20,9 +20,9 @@ import json
 import os
 from pathlib import Path
 
-from generator.config import ConfigError
-from generator.fields import format_number
-from generator.pages import LIST_PAGE_SIZE as PAGE_SIZE, SiteModel
+from generator.core.settings import ConfigError
+from generator.site.fields import format_number
+from generator.site.pages import LIST_PAGE_SIZE as PAGE_SIZE, SiteModel
 
 FINDER_DATA = "assets/data/finder.json"
 SEARCH_MAP = "assets/data/finder-search.json"

@@ -20,7 +20,7 @@ from pathlib import Path
 ENV_VAR = "PORTAL_PAGEFIND"
 # The folder that holds the ``generator`` package: the checkout ``portal`` is installed from
 # (editable install). Its node_modules serve projects elsewhere (copies, benchmarks, tests).
-_CHECKOUT = Path(__file__).resolve().parents[1]
+_CHECKOUT = Path(__file__).resolve().parents[2]
 _FRAGMENT_SIGNATURE = b"pagefind_dcd"
 
 

@@ -23,9 +23,9 @@ from typing import Any
 
 import yaml
 
-from generator.config import ConfigError
-from generator.models import BankRecord
-from generator.schema import CanonicalSchema
+from generator.core.settings import ConfigError
+from generator.core.models import BankRecord
+from generator.ingest.schema import CanonicalSchema
 
 QUERIES_NAME = "queries.yml"
 MAX_BYTES = 256 * 1024

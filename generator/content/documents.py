@@ -20,10 +20,10 @@ from pathlib import Path
 
 import yaml
 
-from generator import wording
-from generator.issues import IssueList
-from generator.loader import display_path
-from generator.models import Catalog, ContentDocument, SiteContent
+from generator.content import wording
+from generator.core.issues import IssueList
+from generator.ingest.loader import display_path
+from generator.core.models import Catalog, ContentDocument, SiteContent
 
 KINDS = {"policies": "policy", "cases": "case", "notices": "notice", "pages": "page"}
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*[a-z0-9]$")
