@@ -12,7 +12,6 @@ import pytest
 
 from generator.commands.build import load_input
 from generator.core.settings import project_paths
-from generator.ingest.validate import is_published
 from tests.conftest import ROOT, copy_project, run_portal
 
 
@@ -50,7 +49,7 @@ def test_every_product_page_shows_rate_first_all_fields_contact_and_disclaimer(d
     today = dt.date.today()
     for product in demo_input.catalog.products:
         page = demo_site / "products" / product.product_id / "index.html"
-        if not is_published(product, today):
+        if not product.is_published(today):
             assert not page.exists()
             continue
         html = html_text(page)
@@ -84,7 +83,7 @@ def test_lists_policy_cases_notice_and_home_exist(demo_site, demo_input):
     listed = []
     for page in [demo_site / "products" / "index.html", *sorted((demo_site / "products" / "page").glob("*/index.html"))]:
         listed += re.findall(r'<li class="portal-card" data-product-id="([^"]+)"', html_text(page))
-    published = [p.product_id for p in demo_input.catalog.products if is_published(p, dt.date.today())]
+    published = [p.product_id for p in demo_input.catalog.products if p.is_published(dt.date.today())]
     assert sorted(listed) == sorted(published) and len(listed) == len(set(listed))
     policy = html_text(demo_site / "policies" / "tongqu-fuban-2024-23" / "index.html")
     assert "通区府办发〔2024〕23号" in policy and "30" in policy and "1%" in policy

@@ -8,7 +8,8 @@ import json
 
 import pytest
 
-from generator.site import finder, pages
+from generator.site import finder
+from generator.site.model import make_model
 from generator.commands.build import load_input
 from generator.core.settings import ConfigError, project_paths
 from tests.conftest import ROOT
@@ -18,7 +19,7 @@ from tests.conftest import ROOT
 def model():
     loaded = load_input(project_paths(ROOT))
     schema = loaded.catalog.schema
-    return pages.make_model(loaded.catalog, loaded.content, loaded.settings, schema.titles, dt.date.today(),
+    return make_model(loaded.catalog, loaded.content, loaded.settings, schema.titles, dt.date.today(),
                             schema.vocab)
 
 

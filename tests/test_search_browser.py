@@ -16,7 +16,6 @@ from playwright.sync_api import Page, expect
 
 from generator.commands.build import load_input
 from generator.core.settings import project_paths
-from generator.ingest.validate import is_published
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -99,7 +98,7 @@ def test_search_finds_every_product_containing_the_words(page: Page, site_url: s
     loaded = load_input(project_paths(ROOT))
     today = dt.date.today()
     expected = {f"products/{p.product_id}/" for p in loaded.catalog.products
-                if is_published(p, today) and query in product_text(p)}
+                if p.is_published(today) and query in product_text(p)}
     assert len(expected) >= 3, "the demo data should contain the query words"
     open_search(page, site_url, query)
     found = all_result_paths(page, site_url)

@@ -12,6 +12,7 @@ from generator.core import identity as site_info
 from generator.release import checks, publish
 
 from generator.site import csp, exports, feeds, finder, pages, search, mkdocs_plugin as site
+from generator.site.model import make_model, notice_version
 from generator.ingest.catalog import load_catalog
 from generator.release.changes import ChangeReport, compare_sites
 from generator.core.settings import PortalSettings, ProjectPaths, load_settings
@@ -62,7 +63,7 @@ def build_portal(paths: ProjectPaths, *, today: dt.date | None = None) -> BuildR
     result = BuildResult(issues=loaded.issues, field_titles=schema.titles)
     if not loaded.issues.valid:
         return result
-    model = pages.make_model(loaded.catalog, loaded.content, loaded.settings, schema.titles, today,
+    model = make_model(loaded.catalog, loaded.content, loaded.settings, schema.titles, today,
                              schema.vocab, office_phone=info.footer.contact_phone,
                              base_url=info.base_url)
     with publish.staging_area(paths.out) as stage:
@@ -76,7 +77,7 @@ def build_portal(paths: ProjectPaths, *, today: dt.date | None = None) -> BuildR
         banner = None
         if model.warning_notice is not None:
             banner = {"url": model.warning_notice.url,
-                      "version": pages.notice_version(model.warning_notice)}
+                      "version": notice_version(model.warning_notice)}
         site.build_site(paths, docs_dir, site_dir, {"banner": banner, "footer": info.footer.as_dict()})
         feeds.write_feeds_and_sitemap(site_dir, model, written)
         csp.apply_policy(site_dir)

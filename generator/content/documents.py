@@ -23,11 +23,12 @@ import yaml
 from generator.content import wording
 from generator.core.issues import IssueList
 from generator.ingest.loader import display_path
-from generator.core.models import Catalog, ContentDocument, SiteContent
+from generator.core.models import (CaseMeta, Catalog, ContentDocument, DocumentMeta, NoticeKind, NoticeMeta,
+                                   PolicyMeta, PolicyStatus, SiteContent)
 
 KINDS = {"policies": "policy", "cases": "case", "notices": "notice", "pages": "page"}
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*[a-z0-9]$")
-POLICY_STATUSES = ("现行有效", "已废止")
+POLICY_STATUSES = tuple(PolicyStatus)
 CUSTOMER_TYPES = ("小型企业", "微型企业", "个体工商户", "小微企业主", "农民专业合作社", "家庭农场", "中型企业")
 # Pages that the generator writes itself; a content page must not take their place.
 RESERVED_SLUGS = {"index", "products", "banks", "policies", "cases", "notices", "search", "assets",
@@ -39,7 +40,7 @@ KIND_KEYS = {
     "notice": ("kind",),
     "page": (),
 }
-NOTICE_KINDS = ("warning",)
+NOTICE_KINDS = tuple(NoticeKind)
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -235,7 +236,23 @@ def load_document(path: Path, kind: str, catalog: Catalog, issues: IssueList, *,
 
     prefix = "" if kind == "page" else {"policy": "policies", "case": "cases", "notice": "notices"}[kind] + "/"
     return ContentDocument(kind=kind, slug=prefix + slug, source=path.relative_to(path.parents[1]).as_posix(),
-                           title=title.strip(), date=date, body=fm.body, meta=meta)
+                           title=title.strip(), date=date, body=fm.body, meta=_typed_meta(kind, meta))
+
+
+def _typed_meta(kind: str, meta: dict) -> DocumentMeta:
+    """The validated front matter as the record templates read (attributes, not string keys)."""
+    common = {"summary": meta.get("summary") or "", "updated": meta.get("updated"),
+              "tags": tuple(meta.get("tags") or ())}
+    if kind == "policy":
+        return PolicyMeta(**common, doc_number=meta["doc_number"], issuer=meta["issuer"],
+                          status=PolicyStatus(meta["status"]), effective=meta.get("effective"),
+                          expires=meta.get("expires"), related_products=tuple(meta.get("related_products") or ()))
+    if kind == "case":
+        return CaseMeta(**common, bank_id=meta["bank_id"], products=tuple(meta["products"]),
+                        customer_type=meta["customer_type"], amount_wan=meta["amount_wan"])
+    if kind == "notice":
+        return NoticeMeta(**common, kind=NoticeKind(meta["kind"]) if "kind" in meta else None)
+    return DocumentMeta(**common)
 
 
 def _wordlist_near(path: Path, display_root: Path) -> wording.WordList | None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -60,6 +61,61 @@ class ProductRecord:
     source_file: str = ""
     source_row: int = 0
 
+    def is_published(self, today: date) -> bool:
+        """On sale and not past its end date: shown on the site, in the finder and downloads."""
+        return self.status == "在售" and (self.valid_until is None or self.valid_until >= today)
+
+
+class PolicyStatus(StrEnum):
+    CURRENT = "现行有效"
+    REPEALED = "已废止"
+
+
+class NoticeKind(StrEnum):
+    WARNING = "warning"      # the notice against illegal loan intermediaries (site-wide banner)
+
+
+# Front matter, validated by generator.content.documents; templates read attributes, never string keys.
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """Keys every Markdown document may carry (a page carries only these)."""
+
+    summary: str = ""
+    updated: date | None = None
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PolicyMeta(DocumentMeta):
+    doc_number: str = ""                     # 文号
+    issuer: str = ""                         # 发文机关
+    status: PolicyStatus = PolicyStatus.CURRENT
+    effective: date | None = None
+    expires: date | None = None
+    related_products: tuple[str, ...] = ()
+
+    @property
+    def repealed(self) -> bool:
+        return self.status is PolicyStatus.REPEALED
+
+
+@dataclass(frozen=True)
+class CaseMeta(DocumentMeta):
+    bank_id: str = ""
+    products: tuple[str, ...] = ()
+    customer_type: str = ""
+    amount_wan: float = 0
+
+
+@dataclass(frozen=True)
+class NoticeMeta(DocumentMeta):
+    kind: NoticeKind | None = None
+
+    @property
+    def is_warning(self) -> bool:
+        return self.kind is NoticeKind.WARNING
+
 
 @dataclass(frozen=True)
 class ContentDocument:
@@ -71,11 +127,16 @@ class ContentDocument:
     title: str
     date: date
     body: str
-    meta: dict = field(default_factory=dict)
+    meta: DocumentMeta = DocumentMeta()
 
     @property
     def url(self) -> str:
         return f"{self.slug}/"
+
+    @property
+    def updated(self) -> date:
+        """The date the document last changed: ``updated`` when given, else its publish date."""
+        return self.meta.updated or self.date
 
 
 @dataclass

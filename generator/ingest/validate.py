@@ -281,10 +281,6 @@ def check_rules(values: dict, bad: set[str], file: str, row: int, ctx: Validatio
     )
 
 
-def is_published(product: ProductRecord, today: dt.date) -> bool:
-    return product.status == "在售" and (product.valid_until is None or product.valid_until >= today)
-
-
 def _order(values: dict, low: str, high: str, file: str, row: int, ctx: ValidationContext,
            issues: IssueList) -> None:
     lo, hi = values[low], values[high]

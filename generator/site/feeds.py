@@ -15,8 +15,8 @@ import uuid
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from generator.core.models import ContentDocument
-from generator.site.pages import SiteModel, doc_updated
+from generator.core.models import ContentDocument, PolicyMeta
+from generator.site.model import SiteModel
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -47,6 +47,8 @@ def write_feeds_and_sitemap(site_dir: Path, model: SiteModel, written_pages: lis
     return written
 
 
+# Elements are built unqualified under a root carrying xmlns: ET.register_namespace would change a
+# process-wide prefix map that other code shares.
 def atom_feed(model: SiteModel, folder: str, label: str, docs: list[ContentDocument]) -> ET.Element:
     site_title = f"{model.settings.district}小微企业金融服务产品库"
 
@@ -56,49 +58,47 @@ def atom_feed(model: SiteModel, folder: str, label: str, docs: list[ContentDocum
         # Relative links resolve against the feed file, which lives in ``folder``.
         return model.public_url(path) or path.removeprefix(f"{folder}/") or "./"
 
-    ET.register_namespace("", ATOM_NS)
-    feed = ET.Element(f"{{{ATOM_NS}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": "zh"})
+    feed = ET.Element("feed", {"xmlns": ATOM_NS, "{http://www.w3.org/XML/1998/namespace}lang": "zh"})
     if not base_url:
         feed.append(ET.Comment(" 未设置 extra.portal.base_url：链接为相对于本文件的地址。"
                                "设置网站的公开地址后，链接改为完整网址，并生成 sitemap.xml。 "))
     _text(feed, "title", f"{site_title} · {label}")
     _text(feed, "subtitle", f"{model.settings.office or site_title}发布的{label}")
     _text(feed, "id", link(f"{folder}/feed.xml") if base_url else _urn(f"{folder}/feed.xml"))
-    ET.SubElement(feed, f"{{{ATOM_NS}}}link", {"rel": "self", "type": "application/atom+xml",
+    ET.SubElement(feed, "link", {"rel": "self", "type": "application/atom+xml",
                                                  "href": link(f"{folder}/feed.xml")})
-    ET.SubElement(feed, f"{{{ATOM_NS}}}link", {"rel": "alternate", "type": "text/html",
+    ET.SubElement(feed, "link", {"rel": "alternate", "type": "text/html",
                                                  "href": link(f"{folder}/")})
-    newest = max((doc_updated(d) for d in docs), default=model.data_updated)
+    newest = max((d.updated for d in docs), default=model.data_updated)
     _text(feed, "updated", _timestamp(newest))
-    author = ET.SubElement(feed, f"{{{ATOM_NS}}}author")
+    author = ET.SubElement(feed, "author")
     _text(author, "name", model.settings.office or site_title)
     for doc in docs:
-        entry = ET.SubElement(feed, f"{{{ATOM_NS}}}entry")
+        entry = ET.SubElement(feed, "entry")
         _text(entry, "title", doc.title)
         _text(entry, "id", link(doc.url) if base_url else _urn(doc.url))
-        ET.SubElement(entry, f"{{{ATOM_NS}}}link", {"rel": "alternate", "type": "text/html",
+        ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html",
                                                       "href": link(doc.url)})
         _text(entry, "published", _timestamp(doc.date))
-        _text(entry, "updated", _timestamp(doc_updated(doc)))
-        summary = doc.meta.get("summary")
-        if doc.kind == "policy":
-            summary = f"{doc.meta['doc_number']}（{doc.meta['status']}）" + (f"：{summary}" if summary else "")
+        _text(entry, "updated", _timestamp(doc.updated))
+        summary = doc.meta.summary
+        if isinstance(doc.meta, PolicyMeta):
+            summary = f"{doc.meta.doc_number}（{doc.meta.status}）" + (f"：{summary}" if summary else "")
         if summary:
             _text(entry, "summary", summary)
-        for tag in [*(doc.meta.get("tags") or []), *([doc.meta["status"]] if doc.kind == "policy" else [])]:
-            ET.SubElement(entry, f"{{{ATOM_NS}}}category", {"term": tag})
+        for tag in [*doc.meta.tags, *([str(doc.meta.status)] if isinstance(doc.meta, PolicyMeta) else [])]:
+            ET.SubElement(entry, "category", {"term": tag})
     return feed
 
 
 def sitemap(model: SiteModel, written_pages: list[str]) -> ET.Element:
-    ET.register_namespace("", SITEMAP_NS)
-    urlset = ET.Element(f"{{{SITEMAP_NS}}}urlset")
+    urlset = ET.Element("urlset", {"xmlns": SITEMAP_NS})
     for rel_path in written_pages:
         if rel_path in NOT_IN_SITEMAP:
             continue
-        url = ET.SubElement(urlset, f"{{{SITEMAP_NS}}}url")
-        ET.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = model.public_url(page_url(rel_path))
-        ET.SubElement(url, f"{{{SITEMAP_NS}}}lastmod").text = model.page_date(rel_path)[1].isoformat()
+        url = ET.SubElement(urlset, "url")
+        ET.SubElement(url, "loc").text = model.public_url(page_url(rel_path))
+        ET.SubElement(url, "lastmod").text = model.page_date(rel_path)[1].isoformat()
     return urlset
 
 
@@ -111,7 +111,7 @@ def page_url(rel_path: str) -> str:
 
 
 def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:
-    element = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}")
+    element = ET.SubElement(parent, tag)
     element.text = text
     return element
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from generator.core.settings import ConfigError
 from generator.site.fields import format_number
-from generator.site.pages import LIST_PAGE_SIZE as PAGE_SIZE, SiteModel
+from generator.site.model import LIST_PAGE_SIZE as PAGE_SIZE, SiteModel
 
 FINDER_DATA = "assets/data/finder.json"
 SEARCH_MAP = "assets/data/finder-search.json"
