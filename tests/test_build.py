@@ -92,8 +92,8 @@ def test_lists_policy_cases_notice_and_home_exist(demo_site, demo_input):
         assert phrase in notice
     for case in demo_input.content.cases:
         html = html_text(demo_site / case.slug / "index.html")
-        assert f"banks/{case.meta['bank_id']}/" in html
-        for pid in case.meta["products"]:
+        assert f"banks/{case.meta.bank_id}/" in html
+        for pid in case.meta.products:
             assert f"products/{pid}/" in html
     home = html_text(demo_site / "index.html")
     for target in ("products/", "search/", "policies/", "notices/illegal-intermediaries/"):

@@ -133,7 +133,7 @@ def test_a_product_prints_on_one_a4_page_with_qr_disclaimer_and_date(browser, si
 
 
 def test_demo_product_pages_carry_share_tags_and_qr_codes(demo_site):
-    base_url = load_settings(ROOT / "mkdocs.yml").extra["base_url"]    # the demo sets one
+    base_url = load_settings(ROOT / "mkdocs.yml").base_url    # the demo sets one
     assert base_url
     pages = [d for d in sorted((demo_site / "products").iterdir()) if (d / "index.html").is_file()
              and d.name != "page"]

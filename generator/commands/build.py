@@ -1,25 +1,30 @@
-"""``portal build`` as a library function: validate, generate, build, index, check, publish."""
+"""``portal build`` as a library function: load, validate, model, render, index, check, publish.
+
+The flow, one call per stage (see generator/__init__.py for where each lives)::
+
+    settings ─ ingest (catalogue) ─ content (documents, wording, queries) ─ site model
+      └─ pages → assets → finder → downloads → MkDocs (plugin) → feeds → CSP → Pagefind → search map
+      └─ release: checks → change report → atomic publish into --out
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from generator.core import identity as site_info
-
-from generator.release import checks, publish
-
-from generator.site import csp, exports, feeds, finder, pages, search, mkdocs_plugin as site
-from generator.site.model import make_model, notice_version
-from generator.ingest.catalog import load_catalog
-from generator.release.changes import ChangeReport, compare_sites
-from generator.core.settings import PortalSettings, ProjectPaths, load_settings
 from generator.content.documents import load_content
+from generator.content.queries import QueryRules, load_queries
+from generator.content.wording import check_product_wording
 from generator.core.issues import IssueList
 from generator.core.models import Catalog, SiteContent
-from generator.content.queries import QueryRules, load_queries
+from generator.core.settings import PortalSettings, ProjectPaths, check_warning_notice, load_settings
+from generator.ingest.catalog import load_catalog
+from generator.release import checks, publish
+from generator.release.changes import ChangeReport, compare_sites
+from generator.site import assets, csp, exports, feeds, finder, pages, search
+from generator.site.mkdocs_plugin import Banner, ThemeInputs, build_site
+from generator.site.model import SiteModel, make_model, notice_version
 
 
 @dataclass
@@ -47,6 +52,7 @@ def load_input(paths: ProjectPaths, *, today: dt.date | None = None) -> LoadedIn
     settings = load_settings(paths.mkdocs_yml)
     issues = IssueList()
     catalog = load_catalog(paths, settings, issues, today=today)
+    check_product_wording(catalog.products, paths, issues, catalog.schema.titles)
     queries = load_queries(paths.content, catalog.banks, catalog.schema)   # broken file: ConfigError
     content = load_content(paths.content, catalog, issues, display_root=paths.root)
     return LoadedInput(settings, catalog, content, issues, queries)
@@ -58,27 +64,21 @@ def build_portal(paths: ProjectPaths, *, today: dt.date | None = None) -> BuildR
     publish.check_output_target(paths.out, [paths.root, paths.catalog, paths.content, paths.templates,
                                             paths.mkdocs_yml])
     loaded = load_input(paths, today=today)
-    info = site_info.load_site_info(loaded.settings, paths.content)   # footer, base URL: exit 2 if bad
+    check_warning_notice(loaded.settings, paths.content)   # the banner's notice must exist: exit 2
     schema = loaded.catalog.schema
     result = BuildResult(issues=loaded.issues, field_titles=schema.titles)
     if not loaded.issues.valid:
         return result
-    model = make_model(loaded.catalog, loaded.content, loaded.settings, schema.titles, today,
-                             schema.vocab, office_phone=info.footer.contact_phone,
-                             base_url=info.base_url)
+    model = make_model(loaded.catalog, loaded.content, loaded.settings, schema.titles, today, schema.vocab)
     with publish.staging_area(paths.out) as stage:
         docs_dir, site_dir = stage / "docs", stage / "site"
         docs_dir.mkdir()
         written = pages.PageWriter(docs_dir, paths.templates, model).write_all()
-        site.copy_assets(paths, docs_dir)
+        assets.copy_assets(paths.templates / "assets", docs_dir / "assets")
         finder.write_finder_index(docs_dir, model, loaded.queries.to_browser())
         exports.write_downloads(docs_dir, model.products, loaded.catalog.banks, model.fields,
                                 sample_data=loaded.settings.sample_data, generated=today)
-        banner = None
-        if model.warning_notice is not None:
-            banner = {"url": model.warning_notice.url,
-                      "version": notice_version(model.warning_notice)}
-        site.build_site(paths, docs_dir, site_dir, {"banner": banner, "footer": info.footer.as_dict()})
+        build_site(paths, docs_dir, site_dir, ThemeInputs(loaded.settings, _banner(model)))
         feeds.write_feeds_and_sitemap(site_dir, model, written)
         csp.apply_policy(site_dir)
         search.index_site(site_dir, paths.root)
@@ -95,3 +95,8 @@ def build_portal(paths: ProjectPaths, *, today: dt.date | None = None) -> BuildR
     result.pages = len(written)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _banner(model: SiteModel) -> Banner | None:
+    notice = model.warning_notice
+    return Banner(url=notice.url, version=notice_version(notice)) if notice is not None else None

@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from generator.commands import report
-from generator.core.settings import ConfigError, project_paths
+from generator.commands.errors import as_portal_error
+from generator.core.errors import EXIT_CONFIG, EXIT_INVALID, EXIT_OK, PortalError
+from generator.core.settings import project_paths
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
-def _fail_config(message: str) -> None:
-    click.echo(f"配置错误：{message}", err=True)
-    sys.exit(EXIT_USAGE)
+def _stop(exc: BaseException, out: Path | None = None) -> NoReturn:
+    """Every command stops here: the Chinese message and the exit code the error carries."""
+    error = as_portal_error(exc, out)
+    if error is None:
+        raise exc
+    click.echo(f"{error.label}：{error}", err=True)
+    sys.exit(error.exit_code)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -31,25 +37,11 @@ def build(catalog_dir: Path | None, content_dir: Path | None, out_dir: Path | No
     """校验全部数据并生成网站；有错误时不改动输出目录。"""
     from generator.commands.build import build_portal
 
-    from jinja2 import TemplateError
-
-    from generator.site.search import SearchIndexError
-    from generator.site.mkdocs_plugin import SiteBuildError
-
     paths = project_paths(catalog=catalog_dir, content=content_dir, out=out_dir)
     try:
         result = build_portal(paths)
-    except ConfigError as exc:
-        _fail_config(str(exc))
-        return
-    except TemplateError as exc:
-        # A page template under site_templates/ is broken: the project's configuration, not data.
-        where = f"{getattr(exc, 'filename', None) or '模板'} 第 {getattr(exc, 'lineno', '?')} 行"
-        _fail_config(f"页面模板有误（{where}）：{exc.message or exc}；{paths.out} 保持不变。")
-        return
-    except (SiteBuildError, SearchIndexError, OSError) as exc:
-        _fail_config(f"生成网站失败：{exc}；{paths.out} 保持不变。")
-        return
+    except Exception as exc:  # noqa: BLE001 - _stop re-raises what is not a known failure
+        _stop(exc, paths.out)
     if not result.issues.valid:
         click.echo(report.to_text(result.issues, result.field_titles), err=True)
         click.echo(f"输入数据有错误，未生成网站；{paths.out} 保持不变。", err=True)
@@ -80,12 +72,11 @@ def validate(targets: tuple[Path, ...], fmt: str, output: Path | None) -> None:
     paths = project_paths()
     try:
         issues, titles = validate_targets(paths, list(targets))
-    except ConfigError as exc:
-        _fail_config(str(exc))
-        return
     except FileNotFoundError as exc:
         click.echo(f"找不到要校验的路径：{exc}", err=True)
-        sys.exit(EXIT_USAGE)
+        sys.exit(EXIT_CONFIG)
+    except PortalError as exc:
+        _stop(exc)
     text = {"text": lambda: report.to_text(issues, titles), "json": lambda: report.to_json(issues),
             "html": lambda: report.to_html(issues, titles)}[fmt]()
     if output:
@@ -93,7 +84,7 @@ def validate(targets: tuple[Path, ...], fmt: str, output: Path | None) -> None:
             output.write_text(text + "\n", encoding="utf-8")
         except OSError as exc:
             click.echo(f"无法写入报告文件 {output}：{exc.strerror}", err=True)
-            sys.exit(EXIT_USAGE)
+            sys.exit(EXIT_CONFIG)
         click.echo(f"报告已写入 {output}", err=True)
     else:
         click.echo(text)
@@ -109,10 +100,10 @@ def serve(port: int, host: str) -> None:
 
     try:
         run_serve(project_paths(), host=host, port=port)
-    except ConfigError as exc:
-        _fail_config(str(exc))
+    except PortalError as exc:
+        _stop(exc)
     except OSError as exc:
-        _fail_config(f"无法在 {host}:{port} 上提供预览（{exc.strerror or exc}），请用 --port 换一个端口。")
+        _stop(PortalError(f"无法在 {host}:{port} 上提供预览（{exc.strerror or exc}），请用 --port 换一个端口。"))
 
 
 @cli.command()
@@ -125,9 +116,8 @@ def template(out_dir: Path, bank_id: str | None) -> None:
 
     try:
         written = write_template(project_paths(), out_dir, bank_id=bank_id)
-    except ConfigError as exc:
-        _fail_config(str(exc))
-        return
+    except PortalError as exc:
+        _stop(exc)
     for path in written:
         click.echo(f"已生成 {path}")
 

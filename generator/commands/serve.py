@@ -18,6 +18,7 @@ import click
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
+from generator.commands.errors import as_portal_error
 from generator.core.settings import ProjectPaths
 
 QUIET_SECONDS = 0.4   # editors write a file in several steps; wait until they are done
@@ -49,17 +50,14 @@ def serve(paths: ProjectPaths, *, host: str, port: int) -> None:
                                  paths.templates, preview)
 
     def rebuild() -> None:
-        from jinja2 import TemplateError
-
-        from generator.core.settings import ConfigError
-        from generator.site.search import SearchIndexError
-        from generator.site.mkdocs_plugin import SiteBuildError
-
         try:
             result = build_portal(preview_paths)
-        except (ConfigError, TemplateError, SiteBuildError, SearchIndexError) as exc:
+        except Exception as exc:  # noqa: BLE001 - what is not a known failure keeps its traceback
+            error = as_portal_error(exc)
+            if error is None:
+                raise
             # While previewing, a broken setting or template is shown and the last preview stays.
-            click.echo(f"生成失败：{exc}；预览保持上一次成功生成的结果。", err=True)
+            click.echo(f"{error.label}：{error}；预览保持上一次成功生成的结果。", err=True)
             return
         if not result.issues.valid:
             click.echo(to_text(result.issues), err=True)

@@ -26,6 +26,7 @@ def validate_targets(paths: ProjectPaths, targets: list[Path], *, today: dt.date
     issues = IssueList()
     if not targets:
         catalog = load_catalog(paths, settings, issues, today=today)
+        check_product_wording(catalog.products, paths, issues, titles)
         load_queries(paths.content, catalog.banks, catalog.schema)   # a broken queries.yml: exit 2
         load_content(paths.content, catalog, issues, display_root=paths.root)
         return issues, titles

@@ -6,14 +6,13 @@ sanitiser) with an allow-list that keeps everything normal Markdown produces and
 scripts, frames, forms, styles, every event handler and every ``javascript:``/``data:`` URL.
 
 Only content pages (``portal_content: true`` in the generated front matter, set by
-``pages.PageWriter``) are sanitised: generated product and bank pages contain bank text
+``generator.site.pages.PageWriter``) are sanitised, by the MkDocs plugin (generator.site.mkdocs_plugin): generated product and bank pages contain bank text
 only through Jinja2 autoescaping, and their markup (forms, filters) is ours.
 """
 
 from __future__ import annotations
 
 import nh3
-from mkdocs.plugins import BasePlugin
 
 CONTENT_FLAG = "portal_content"
 
@@ -65,12 +64,3 @@ def clean_html(html: str) -> str:
         filter_style_properties=STYLE_PROPERTIES,
         strip_comments=True,
     )
-
-
-class ContentSanitizer(BasePlugin):
-    """MkDocs plugin: sanitise the rendered body of content pages."""
-
-    def on_page_content(self, html: str, page, config, files):  # noqa: ANN001, ANN201 - MkDocs API
-        if page.meta.get(CONTENT_FLAG):
-            return clean_html(html)
-        return html

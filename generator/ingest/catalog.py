@@ -12,12 +12,11 @@ from generator.core.models import BankRecord, Catalog, ProductRecord
 from generator.ingest.registry import load_registry
 from generator.ingest.schema import CanonicalSchema, load_schema
 from generator.ingest.validate import ProductIds, ValidationContext, validate_table
-from generator.content.wording import check_product_wording
 
 
 def load_catalog(paths: ProjectPaths, settings: PortalSettings, issues: IssueList,
                  *, today: dt.date | None = None) -> Catalog:
-    """Load and validate every bank package under ``catalog/banks/``."""
+    """Load and validate every bank package under ``catalog/banks/`` (wording is checked by the caller)."""
     schema = load_schema(paths.schema_file)
     banks = load_registry(paths.registry_file, issues, display_root=paths.root)
     products: list[ProductRecord] = []
@@ -27,7 +26,6 @@ def load_catalog(paths: ProjectPaths, settings: PortalSettings, issues: IssueLis
     for package_dir in package_dirs:
         products.extend(validate_package_dir(package_dir, paths, settings, schema, banks, issues,
                                              today=today, ids=ids))
-    check_product_wording(products, paths, issues, schema.titles)
     return Catalog(banks=banks, products=products, schema=schema)
 
 

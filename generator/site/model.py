@@ -29,12 +29,20 @@ class SiteModel:
     field_titles: dict[str, str]
     today: dt.date
     vocab: dict[str, tuple[str, ...]] = field(default_factory=dict)   # allowed values per field
-    office_phone: str = ""                   # the office's phone (footer), for the finder's empty state
-    base_url: str | None = None              # the public address ("…/"), for QR codes and share tags
 
     @functools.cached_property
     def fields(self) -> FieldRegistry:
         return FieldRegistry(self.catalog.schema)
+
+    @property
+    def office_phone(self) -> str:
+        """The office's phone (footer), for the finder's empty state."""
+        return self.settings.footer.contact_phone
+
+    @property
+    def base_url(self) -> str | None:
+        """The public address ("…/"), for QR codes, share tags, feeds and the sitemap."""
+        return self.settings.base_url
 
     def public_url(self, path: str) -> str | None:
         """The absolute address of a site path ("products/x/"), when ``base_url`` is set."""
@@ -117,14 +125,12 @@ class SiteModel:
 
 def make_model(catalog: Catalog, content: SiteContent, settings: PortalSettings,
                field_titles: dict[str, str], today: dt.date,
-               vocab: dict[str, tuple[str, ...]] | None = None, office_phone: str = "",
-               base_url: str | None = None) -> SiteModel:
+               vocab: dict[str, tuple[str, ...]] | None = None) -> SiteModel:
     order = {b.bank_id: (b.sort_order, b.bank_id) for b in catalog.banks.values()}
     products = sorted((p for p in catalog.products if p.is_published(today)),
                       key=lambda p: (order.get(p.bank_id, (999, p.bank_id)), p.product_id))
     banks = sorted(catalog.banks.values(), key=lambda b: (b.sort_order, b.bank_id))
-    return SiteModel(catalog, content, settings, products, banks, field_titles, today, vocab or {},
-                     office_phone, base_url)
+    return SiteModel(catalog, content, settings, products, banks, field_titles, today, vocab or {})
 
 
 def notice_version(doc: ContentDocument | None) -> str:

@@ -17,6 +17,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from generator.core.errors import BuildError
+
 ENV_VAR = "PORTAL_PAGEFIND"
 # The folder that holds the ``generator`` package: the checkout ``portal`` is installed from
 # (editable install). Its node_modules serve projects elsewhere (copies, benchmarks, tests).
@@ -24,8 +26,8 @@ _CHECKOUT = Path(__file__).resolve().parents[2]
 _FRAGMENT_SIGNATURE = b"pagefind_dcd"
 
 
-class SearchIndexError(Exception):
-    pass
+class SearchIndexError(BuildError):
+    """Pagefind is missing or failed (exit 2, like any build failure)."""
 
 
 def npm_platform() -> str:

@@ -37,11 +37,11 @@ def test_cases_link_both_ways_with_their_bank_and_products(demo_site, demo):
     assert demo.content.cases
     for case in demo.content.cases:
         case_html = read(demo_site, case.url)
-        bank_id = case.meta["bank_id"]
+        bank_id = case.meta.bank_id
         assert f"../../banks/{bank_id}/" in hrefs(case_html)
         bank_html = read(demo_site, f"banks/{bank_id}")
         assert f"../../{case.url}" in hrefs(bank_html)
-        for product_id in case.meta["products"]:
+        for product_id in case.meta.products:
             assert f"../../products/{product_id}/" in hrefs(case_html)
             assert f"../../{case.url}" in hrefs(read(demo_site, f"products/{product_id}"))
 
@@ -50,7 +50,7 @@ def test_policies_link_both_ways_with_related_products(demo_site, demo):
     linked = 0
     for policy in demo.content.policies:
         html = read(demo_site, policy.url)
-        for product_id in policy.meta.get("related_products") or []:
+        for product_id in policy.meta.related_products:
             assert f"../../products/{product_id}/" in hrefs(html)
             assert f"../../{policy.url}" in hrefs(read(demo_site, f"products/{product_id}"))
             linked += 1
@@ -62,9 +62,9 @@ def test_policy_list_is_newest_first_marks_repealed_and_has_filters(demo_site, d
     order = [m for m in re.findall(r'<a href="\.\./(policies/[^"/]+/)"', html)]
     expected = [p.url for p in sorted(demo.content.policies, key=lambda p: p.date, reverse=True)]
     assert order == expected and len(order) >= 3
-    statuses = {p.meta["status"] for p in demo.content.policies}
+    statuses = {p.meta.status for p in demo.content.policies}
     assert statuses == {"现行有效", "已废止"}
-    repealed = next(p for p in demo.content.policies if p.meta["status"] == "已废止")
+    repealed = next(p for p in demo.content.policies if p.meta.status == "已废止")
     item = html[html.index(f'href="../{repealed.url}"'):]
     assert "portal-status--repealed" in item[:item.index("</li>")]
     for control in ("policy-filter-issuer", "policy-filter-status", "policy-filter-tag"):
@@ -96,8 +96,8 @@ def test_page_dates_are_data_dates(demo_site, demo):
     assert f'本页更新日期：<time datetime="{product.updated.isoformat()}">' in read(demo_site, f"products/{product.product_id}")
     newest = max(p.updated for p in demo.catalog.products_of("icbc"))
     assert f'本页更新日期：<time datetime="{newest.isoformat()}">' in read(demo_site, "banks/icbc")
-    policy = next(p for p in demo.content.policies if p.meta.get("updated"))
-    assert f'本页更新日期：<time datetime="{policy.meta["updated"].isoformat()}">' in read(demo_site, policy.url)
+    policy = next(p for p in demo.content.policies if p.meta.updated)
+    assert f'本页更新日期：<time datetime="{policy.meta.updated.isoformat()}">' in read(demo_site, policy.url)
 
 
 def test_notices_feed_parses_and_lists_the_newest_first(demo_site, demo):
