@@ -21,6 +21,7 @@ from pathlib import Path
 import yaml
 
 from generator.content import wording
+from generator.core import urls
 from generator.core.issues import IssueList
 from generator.ingest.loader import display_path
 from generator.core.models import (CaseMeta, Catalog, ContentDocument, DocumentMeta, NoticeKind, NoticeMeta,
@@ -234,8 +235,7 @@ def load_document(path: Path, kind: str, catalog: Catalog, issues: IssueList, *,
             parts.append((None, fm.body, fm.body_line))
             wording.check_document_text(shown, parts, wordlist, issues, frozenset(allowed))
 
-    prefix = "" if kind == "page" else {"policy": "policies", "case": "cases", "notice": "notices"}[kind] + "/"
-    return ContentDocument(kind=kind, slug=prefix + slug, source=path.relative_to(path.parents[1]).as_posix(),
+    return ContentDocument(kind=kind, slug=urls.document_slug(kind, slug), source=path.relative_to(path.parents[1]).as_posix(),
                            title=title.strip(), date=date, body=fm.body, meta=_typed_meta(kind, meta))
 
 

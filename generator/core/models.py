@@ -7,6 +7,8 @@ from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from generator.core import urls
+
 if TYPE_CHECKING:
     from generator.ingest.schema import CanonicalSchema
 
@@ -131,7 +133,7 @@ class ContentDocument:
 
     @property
     def url(self) -> str:
-        return f"{self.slug}/"
+        return urls.document(self.slug)
 
     @property
     def updated(self) -> date:

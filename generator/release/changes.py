@@ -10,7 +10,9 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PRODUCTS_JSON = Path("downloads") / "products.json"
+from generator.core import urls
+
+PRODUCTS_JSON = Path(urls.PRODUCTS_JSON)
 
 
 @dataclass
@@ -76,6 +78,6 @@ def compare_sites(previous: Path, new: Path) -> ChangeReport:
         if fields:
             report.changed.append((label(after), fields))
     old_pages, new_pages = _pages(previous), _pages(new)
-    report.pages_added = sorted(new_pages - old_pages - {f"products/{i}/" for i in new_products})
-    report.pages_removed = sorted(old_pages - new_pages - {f"products/{i}/" for i in old_products})
+    report.pages_added = sorted(new_pages - old_pages - {urls.product(i) for i in new_products})
+    report.pages_removed = sorted(old_pages - new_pages - {urls.product(i) for i in old_products})
     return report

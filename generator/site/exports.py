@@ -15,11 +15,11 @@ from dataclasses import fields as dataclass_fields
 from pathlib import Path
 
 from generator.site.fields import FieldRegistry, yes_no
+from generator.core import urls
 from generator.core.models import BankRecord, ProductRecord
 from generator.ingest.schema import CanonicalSchema
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-DOWNLOADS = "downloads"
 
 
 def cell_value(value: object) -> object:
@@ -60,7 +60,7 @@ def product_json(product: ProductRecord, bank: BankRecord, registry: FieldRegist
         record[name] = value
     record["bank_name"] = bank.name
     record["bank_short_name"] = bank.short_name
-    record["url"] = f"products/{product.product_id}/"
+    record["url"] = urls.product(product.product_id)
     # Every field's wording from the field registry, so the compare page shows what the
     # product page shows and need not re-implement any of it.
     record["display"] = registry.display_block(product, bank.short_name or bank.name)
@@ -70,12 +70,12 @@ def product_json(product: ProductRecord, bank: BankRecord, registry: FieldRegist
 def write_downloads(docs_dir: Path, products: list[ProductRecord], banks: dict[str, BankRecord],
                     registry: FieldRegistry, *, sample_data: bool, generated: dt.date) -> list[Path]:
     schema = registry.schema
-    target = docs_dir / DOWNLOADS
+    target = docs_dir / urls.DOWNLOADS
     target.mkdir(parents=True, exist_ok=True)
     titles = [f.title for f in schema.fields]
     rows = product_rows(products, schema)
 
-    csv_path = target / "products.csv"
+    csv_path = docs_dir / urls.PRODUCTS_CSV
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(titles)
@@ -83,10 +83,10 @@ def write_downloads(docs_dir: Path, products: list[ProductRecord], banks: dict[s
     # UTF-8 with BOM: Excel on Chinese Windows otherwise opens it as GBK and shows garbage.
     csv_path.write_bytes(buffer.getvalue().encode("utf-8-sig"))
 
-    xlsx_path = target / "products.xlsx"
+    xlsx_path = docs_dir / urls.PRODUCTS_XLSX
     _write_xlsx(xlsx_path, titles, rows, notes=_notes(sample_data, generated))
 
-    json_path = target / "products.json"
+    json_path = docs_dir / urls.PRODUCTS_JSON
     payload = {
         "generated": generated.isoformat(),
         "sample_data": sample_data,
@@ -96,7 +96,7 @@ def write_downloads(docs_dir: Path, products: list[ProductRecord], banks: dict[s
     }
     json_path.write_text(json.dumps(payload, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
-    package_path = target / "datapackage.json"
+    package_path = docs_dir / urls.DATAPACKAGE
     table_schema = {k: v for k, v in schema.descriptor.items() if not k.startswith("$")}
     package = {
         "name": "xiaowei-financial-products",

@@ -15,6 +15,7 @@ import uuid
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from generator.core import urls
 from generator.core.models import ContentDocument, PolicyMeta
 from generator.site.model import SiteModel
 
@@ -27,7 +28,7 @@ FEEDS = {
     "policies": "政策解读",
 }
 # Pages that are not worth a search engine's visit.
-NOT_IN_SITEMAP = {"search.md", "compare.md"}
+NOT_IN_SITEMAP = {urls.SEARCH, urls.COMPARE}
 
 
 def write_feeds_and_sitemap(site_dir: Path, model: SiteModel, written_pages: list[str]) -> list[str]:
@@ -35,10 +36,10 @@ def write_feeds_and_sitemap(site_dir: Path, model: SiteModel, written_pages: lis
     written = []
     for folder, label in FEEDS.items():
         docs = model.content.notices if folder == "notices" else model.content.policies
-        target = site_dir / folder / "feed.xml"
+        target = site_dir / urls.feed(folder)
         target.parent.mkdir(parents=True, exist_ok=True)
         _write_xml(atom_feed(model, folder, label, docs), target)
-        written.append(f"{folder}/feed.xml")
+        written.append(urls.feed(folder))
     for name in ("sitemap.xml", "sitemap.xml.gz"):
         (site_dir / name).unlink(missing_ok=True)
     if model.base_url:
@@ -64,9 +65,9 @@ def atom_feed(model: SiteModel, folder: str, label: str, docs: list[ContentDocum
                                "设置网站的公开地址后，链接改为完整网址，并生成 sitemap.xml。 "))
     _text(feed, "title", f"{site_title} · {label}")
     _text(feed, "subtitle", f"{model.settings.office or site_title}发布的{label}")
-    _text(feed, "id", link(f"{folder}/feed.xml") if base_url else _urn(f"{folder}/feed.xml"))
+    _text(feed, "id", link(urls.feed(folder)) if base_url else _urn(urls.feed(folder)))
     ET.SubElement(feed, "link", {"rel": "self", "type": "application/atom+xml",
-                                                 "href": link(f"{folder}/feed.xml")})
+                                                 "href": link(urls.feed(folder))})
     ET.SubElement(feed, "link", {"rel": "alternate", "type": "text/html",
                                                  "href": link(f"{folder}/")})
     newest = max((d.updated for d in docs), default=model.data_updated)
@@ -93,21 +94,13 @@ def atom_feed(model: SiteModel, folder: str, label: str, docs: list[ContentDocum
 
 def sitemap(model: SiteModel, written_pages: list[str]) -> ET.Element:
     urlset = ET.Element("urlset", {"xmlns": SITEMAP_NS})
-    for rel_path in written_pages:
-        if rel_path in NOT_IN_SITEMAP:
+    for page in written_pages:
+        if page in NOT_IN_SITEMAP:
             continue
         url = ET.SubElement(urlset, "url")
-        ET.SubElement(url, "loc").text = model.public_url(page_url(rel_path))
-        ET.SubElement(url, "lastmod").text = model.page_date(rel_path)[1].isoformat()
+        ET.SubElement(url, "loc").text = model.public_url(page)
+        ET.SubElement(url, "lastmod").text = model.page_date(page)[1].isoformat()
     return urlset
-
-
-def page_url(rel_path: str) -> str:
-    """``products/x.md`` -> ``products/x/`` (MkDocs directory URLs)."""
-    path = rel_path.removesuffix(".md")
-    if path == "index" or path.endswith("/index"):
-        return path.removesuffix("index")
-    return path + "/"
 
 
 def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:

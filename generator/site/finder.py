@@ -20,21 +20,22 @@ import json
 import os
 from pathlib import Path
 
+from generator.core import urls
 from generator.core.settings import ConfigError
 from generator.site.fields import format_number
 from generator.site.model import LIST_PAGE_SIZE as PAGE_SIZE, SiteModel
 
-FINDER_DATA = "assets/data/finder.json"
-SEARCH_MAP = "assets/data/finder-search.json"
+FINDER_DATA = urls.FINDER_INDEX
+SEARCH_MAP = urls.FINDER_SEARCH_MAP
 # The compiled plain-language rules (content/queries.yml): loaded with assets/queries.js only when
 # someone types a query.
-QUERIES = "assets/data/finder-queries.json"
+QUERIES = urls.FINDER_QUERIES
 # Names and ids, in chunks of CARD_CHUNK products: only the cards on screen need them, and at
 # 5,000 products they were half of the index's bytes (bench/finder_bench.py). The first page's
 # cards are in the page's HTML already, so a first load fetches no chunk at all.
-CARDS = "assets/data/finder-cards-{n}.json"
+CARDS = urls.FINDER_CARDS
 CARD_CHUNK = 100
-PRODUCT_URL = "products/{id}/"
+PRODUCT_URL = urls.product("{id}")   # a template the finder fills in the browser
 # "updated" is stored as days since this date: shorter in JSON than 20261101, and sorts the same.
 EPOCH = dt.date(2000, 1, 1)
 

@@ -91,16 +91,16 @@ class SiteModel:
         dates = [p.updated for p in self.products] + [d.updated for d in self.content.all()]
         return max(dates, default=self.today)
 
-    def page_date(self, rel_path: str) -> tuple[str, dt.date]:
-        """(label, date) shown on the page written to ``rel_path``."""
-        slug = rel_path.removesuffix(".md")
+    def page_date(self, url: str) -> tuple[str, dt.date]:
+        """(label, date) shown on the page at ``url``."""
+        slug = url.removesuffix("/")
         section, _, name = slug.partition("/")
         if section == "products" and name in self._products_by_id:
             return "更新日期", self._products_by_id[name].updated
         if section == "banks" and name in self.catalog.banks:
             return "更新日期", self.bank_updated(name) or self.data_updated
         docs = {"policies": self.content.policies, "cases": self.content.cases, "notices": self.content.notices}
-        if name == "index" and section in docs and docs[section]:
+        if name == "" and section in docs and docs[section]:
             return "更新日期", max(d.updated for d in docs[section])
         document = self._documents_by_slug.get(slug)
         if document is not None:

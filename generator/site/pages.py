@@ -19,6 +19,7 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import escape
 
+from generator.core import urls
 from generator.site import share
 from generator.site.fields import FieldRegistry, date_zh, format_number, yes_no
 from generator.site.model import LIST_PAGE_SIZE, SiteModel
@@ -37,6 +38,7 @@ def make_environment(templates_dir: Path, registry: FieldRegistry) -> Environmen
     env.filters.update(num=format_number, rate_range=registry.rate, amount_range=registry.amount,
                        term_range=registry.term, yes_no=yes_no, date_zh=date_zh,
                        field_text=registry.text)
+    env.globals["urls"] = urls
     return env
 
 
@@ -49,63 +51,62 @@ class PageWriter:
         self.model = model
         self.written: list[str] = []
 
-    def page(self, rel_path: str, template: str, front: dict, **context: object) -> None:
-        depth = rel_path.count("/") + (0 if rel_path.endswith("index.md") else 1)
+    def page(self, url: str, template: str, front: dict, **context: object) -> None:
+        """Write the page published at ``url`` (from generator.core.urls)."""
+        rel_path = urls.source(url)
         # Shown by the theme footer on every page (publish or update date).
-        label, date = self.model.page_date(rel_path)
+        label, date = self.model.page_date(url)
         front = {**front, "portal_date": date.isoformat(), "portal_date_label": label}
         body = self.env.get_template(template).render(
-            m=self.model, root="../" * depth, today=self.model.today, **context)
+            m=self.model, root="../" * url.count("/"), today=self.model.today, **context)
         front_text = yaml.safe_dump(front, allow_unicode=True, sort_keys=False)
         target = self.docs_dir / rel_path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(f"---\n{front_text}---\n\n{body}", encoding="utf-8")
-        self.written.append(rel_path)
+        self.written.append(url)
 
     def write_all(self) -> list[str]:
         m = self.model
         sample = m.settings.sample_data
-        self.page("index.md", "home.html", {"title": "首页", "hide": ["navigation", "toc"],
+        self.page(urls.HOME, "home.html", {"title": "首页", "hide": ["navigation", "toc"],
                                              "search_exclude": True})
-        self.page("search.md", "search.html", {"title": "搜索", "hide": ["navigation", "toc"],
+        self.page(urls.SEARCH, "search.html", {"title": "搜索", "hide": ["navigation", "toc"],
                                                 "search_exclude": True})
         # The finder's first page lists the first cards; the rest are static pages for browsers
         # without JavaScript (with it, assets/products.js renders every result from the index).
         page_count = max(1, -(-len(m.products) // LIST_PAGE_SIZE))
         for number in range(1, page_count + 1):
-            rel = "products/index.md" if number == 1 else f"products/page/{number}.md"
             start = (number - 1) * LIST_PAGE_SIZE
             title = "金融产品" if number == 1 else f"金融产品（第 {number} 页）"
-            self.page(rel, "product_list.html",
+            self.page(urls.product_list(number), "product_list.html",
                       {"title": title, "hide": ["navigation", "toc"], "search_exclude": True},
                       vocab=m.vocab, page_number=number, page_count=page_count,
                       page_products=m.products[start:start + LIST_PAGE_SIZE], first_index=start)
-        self.page("compare.md", "compare.html", {"title": "产品对比", "hide": ["toc"], "search_exclude": True})
-        self.page("guide.md", "guide.html", {"title": "帮我选", "hide": ["toc"], "search_exclude": True})
-        self.page("downloads/index.md", "downloads.html", {"title": "数据下载", "search_exclude": True})
+        self.page(urls.COMPARE, "compare.html", {"title": "产品对比", "hide": ["toc"], "search_exclude": True})
+        self.page(urls.GUIDE, "guide.html", {"title": "帮我选", "hide": ["toc"], "search_exclude": True})
+        self.page(urls.DOWNLOADS, "downloads.html", {"title": "数据下载", "search_exclude": True})
         for product in m.products:
             bank = m.bank(product.bank_id)
-            public_url = m.public_url(f"products/{product.product_id}/")
+            public_url = m.public_url(urls.product(product.product_id))
             summary = share.description(product, bank, m.fields, sample=sample)
             qr = share.qr_svg(public_url, f"{product.name}的网址二维码") if public_url else None
-            self.page(f"products/{product.product_id}.md", "product.html",
+            self.page(urls.product(product.product_id), "product.html",
                       {"title": product.name, "hide": ["toc"], "sample_data": sample,
                        # Material prints page.meta.description unescaped (MkDocs does not autoescape).
                        "description": str(escape(summary)),
                        "portal_share": {"title": share.title(product, bank, m.fields),
                                         "description": summary, "url": public_url}},
                       p=product, bank=bank, public_url=public_url, qr=qr)
-        self.page("banks/index.md", "bank_list.html", {"title": "合作银行", "search_exclude": True})
+        self.page(urls.BANKS, "bank_list.html", {"title": "合作银行", "search_exclude": True})
         for bank in m.banks:
-            self.page(f"banks/{bank.bank_id}.md", "bank.html",
+            self.page(urls.bank(bank.bank_id), "bank.html",
                       {"title": bank.name, "sample_data": sample}, b=bank)
-        self.page("policies/index.md", "policy_list.html", {"title": "政策解读", "search_exclude": True})
-        self.page("cases/index.md", "case_list.html", {"title": "典型案例", "search_exclude": True})
-        self.page("notices/index.md", "notice_list.html", {"title": "通知公告", "search_exclude": True})
+        self.page(urls.POLICIES, "policy_list.html", {"title": "政策解读", "search_exclude": True})
+        self.page(urls.CASES, "case_list.html", {"title": "典型案例", "search_exclude": True})
+        self.page(urls.NOTICES, "notice_list.html", {"title": "通知公告", "search_exclude": True})
         for doc in m.content.all():
-            rel = f"{doc.slug}.md"
             front = {"title": doc.title, CONTENT_FLAG: True}
             if doc.kind == "case":
                 front["sample_data"] = sample
-            self.page(rel, f"{doc.kind}.html", front, d=doc)
+            self.page(doc.url, f"{doc.kind}.html", front, d=doc)
         return self.written
