@@ -34,7 +34,7 @@ from generator.ingest.catalog import validate_package_dir  # noqa: E402
 from generator.core.settings import load_settings, project_paths  # noqa: E402
 from generator.core.issues import IssueList  # noqa: E402
 from generator.ingest.registry import load_registry  # noqa: E402
-from generator.ingest.schema import load_schema  # noqa: E402
+from generator.core.schema import load_schema  # noqa: E402
 from generator.commands.validate import validate_targets  # noqa: E402
 
 BANK = "icbc"  # a registry bank, so the synthetic package is a valid submission

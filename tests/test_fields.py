@@ -16,7 +16,7 @@ from generator.commands.build import load_input
 from generator.core.settings import project_paths
 from generator.site.exports import cell_value
 from generator.site.fields import FieldRegistry, range_text
-from generator.ingest.schema import load_schema
+from generator.core.schema import load_schema
 from tests.conftest import ROOT, SiteServer, add_products, copy_project, run_portal
 
 TODAY = dt.date.today().isoformat()

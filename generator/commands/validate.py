@@ -12,7 +12,7 @@ from generator.core.issues import IssueList
 from generator.core.models import ProductRecord
 from generator.content.queries import load_queries
 from generator.ingest.registry import load_registry
-from generator.ingest.schema import CanonicalSchema, load_schema
+from generator.core.schema import CanonicalSchema, load_schema
 from generator.ingest.validate import ProductIds
 from generator.content.wording import check_product_wording
 

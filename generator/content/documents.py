@@ -22,8 +22,7 @@ import yaml
 
 from generator.content import wording
 from generator.core import urls
-from generator.core.issues import IssueList
-from generator.ingest.loader import display_path
+from generator.core.issues import IssueList, display_path
 from generator.core.models import (CaseMeta, Catalog, ContentDocument, DocumentMeta, NoticeKind, NoticeMeta,
                                    PolicyMeta, PolicyStatus, SiteContent)
 

@@ -25,7 +25,7 @@ import yaml
 
 from generator.core.settings import ConfigError
 from generator.core.models import BankRecord
-from generator.ingest.schema import CanonicalSchema
+from generator.core.schema import CanonicalSchema
 
 QUERIES_NAME = "queries.yml"
 MAX_BYTES = 256 * 1024

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -56,3 +57,13 @@ class IssueList:
     @property
     def valid(self) -> bool:
         return not self.errors
+
+
+def display_path(path: Path, root: Path) -> str:
+    """The path as shown in reports; never resolved, so a symlink's target is not revealed."""
+    for base in (root.absolute(), root.resolve()):
+        try:
+            return path.absolute().relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from generator.core import urls
 
 if TYPE_CHECKING:
-    from generator.ingest.schema import CanonicalSchema
+    from generator.core.schema import CanonicalSchema
 
 
 @dataclass(frozen=True)

@@ -77,13 +77,5 @@ def source(url: str) -> str:
     return f"{path}/index.md" if url in SECTION_INDEXES else f"{path}.md"
 
 
-def page_url(source_path: str) -> str:
-    """The inverse of ``source``: ``products/x.md`` -> ``products/x/``, ``index.md`` -> ``""``."""
-    path = source_path.removesuffix(".md")
-    if path == "index":
-        return HOME
-    return (path.removesuffix("/index") if path.endswith("/index") else path) + "/"
-
-
 # Section landing pages are written as folder/index.md (MkDocs' section index).
 SECTION_INDEXES = {PRODUCTS, BANKS, POLICIES, CASES, NOTICES, DOWNLOADS}

@@ -20,7 +20,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from generator.core.issues import IssueList
+from generator.core.issues import IssueList, display_path
 
 ALLOWED_SUFFIXES = (".csv", ".xlsx")
 DESCRIPTOR_MAX_BYTES = 1024 * 1024
@@ -56,16 +56,6 @@ class PackageSource:
     bank_folder: str
     descriptor_file: str
     table: RawTable | None
-
-
-def display_path(path: Path, root: Path) -> str:
-    """The path as shown in reports; never resolved, so a symlink's target is not revealed."""
-    for base in (root.absolute(), root.resolve()):
-        try:
-            return path.absolute().relative_to(base).as_posix()
-        except ValueError:
-            continue
-    return path.as_posix()
 
 
 def load_package(package_dir: Path, issues: IssueList, *, display_root: Path,

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from generator.ingest.schema import FieldSpec
+from generator.core.schema import FieldSpec
 
 SHOWN_VALUE_CHARS = 60
 

@@ -6,21 +6,30 @@ import csv
 import io
 from pathlib import Path
 
-from generator.core.issues import IssueList
+from generator.core.issues import IssueList, display_path
 from generator.core.models import BankRecord
+from generator.ingest.loader import read_plain_file
 
 REGISTRY_COLUMNS = ("bank_id", "name", "short_name", "bank_type", "address", "hotline",
                     "website", "sort_order")
 
 
+# The registry is a short list kept by the office; anything bigger is the wrong file.
+MAX_REGISTRY_BYTES = 5 * 1024 * 1024
+
+
 def load_registry(path: Path, issues: IssueList, *, display_root: Path) -> dict[str, BankRecord]:
-    shown = _display(path, display_root)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
+    shown = display_path(path, display_root)
+    if not path.exists() and not path.is_symlink():
         issues.error(shown, "missing-file", "找不到机构注册表文件。",
                      "请在 catalog/registry/ 下提供 banks.csv。")
         return {}
+    # The same safe reading as a bank's file: no symlinks, a size cap.
+    data = read_plain_file(path, shown, issues, MAX_REGISTRY_BYTES)
+    if data is None:
+        return {}
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         issues.error(shown, "encoding-error", "机构注册表不是 UTF-8 编码。", "请另存为 UTF-8 编码的 CSV。")
         return {}
@@ -60,10 +69,3 @@ def load_registry(path: Path, issues: IssueList, *, display_root: Path) -> dict[
             sort_order=sort_order,
         )
     return banks
-
-
-def _display(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()

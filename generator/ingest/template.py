@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 
 from generator.core.settings import ProjectPaths
-from generator.ingest.schema import CanonicalSchema, FieldSpec, load_schema
+from generator.core.schema import CanonicalSchema, FieldSpec, load_schema
 
 DATA_SHEET = "产品"
 GUIDE_SHEET = "填写说明"

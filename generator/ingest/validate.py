@@ -24,7 +24,7 @@ from generator.core.issues import IssueList
 from generator.ingest.loader import RawTable
 from generator.ingest.messages import cell_problem, shown
 from generator.core.models import BankRecord, ProductRecord
-from generator.ingest.schema import CanonicalSchema, CellReader, FieldSpec, normalise_header, split_list
+from generator.core.schema import CanonicalSchema, CellReader, FieldSpec, normalise_header, split_list
 
 EXAMPLE_PREFIX = "example-"
 WRONG_SEPARATORS = {"，": "中文逗号“，”", ";": "分号“;”", "；": "中文分号“；”", "\t": "制表符（Tab）",

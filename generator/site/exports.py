@@ -17,7 +17,7 @@ from pathlib import Path
 from generator.site.fields import FieldRegistry, yes_no
 from generator.core import urls
 from generator.core.models import BankRecord, ProductRecord
-from generator.ingest.schema import CanonicalSchema
+from generator.core.schema import CanonicalSchema
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from generator.core.models import ProductRecord
-from generator.ingest.schema import CanonicalSchema
+from generator.core.schema import CanonicalSchema
 
 # Shown where a value is empty and the field declares no wording of its own.
 DEFAULT_EMPTY = "未填写"

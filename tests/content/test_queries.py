@@ -13,7 +13,7 @@ from generator.core.issues import IssueList
 from generator.core.models import BankRecord
 from generator.content.queries import MAX_BYTES, SEPARATOR, load_queries, normalise
 from generator.ingest.registry import load_registry
-from generator.ingest.schema import load_schema
+from generator.core.schema import load_schema
 from tests.conftest import ROOT, copy_project, run_portal
 
 BANKS = load_registry(ROOT / "catalog" / "registry" / "banks.csv", IssueList(), display_root=ROOT)

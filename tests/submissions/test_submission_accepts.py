@@ -30,7 +30,7 @@ def only_product(package: Path):
     from generator.core.settings import load_settings
     from generator.core.issues import IssueList
     from generator.ingest.registry import load_registry
-    from generator.ingest.schema import load_schema
+    from generator.core.schema import load_schema
 
     paths = project_paths(ROOT)
     found = IssueList()

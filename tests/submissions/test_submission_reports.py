@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from frictionless import Resource
 
-from generator.ingest.offline import offline_frictionless
+from generator.core.offline import offline_frictionless
 from tests.conftest import run_portal
 from tests.submissions.corpus.cases import BANK, csv_bytes, valid_row, write_package
 from tests.submissions.recorder import RecordingServer

@@ -18,7 +18,7 @@ from typing import Any
 from frictionless import Schema
 
 from generator.core.settings import ConfigError
-from generator.ingest.offline import offline_frictionless
+from generator.core.offline import offline_frictionless
 
 # DESIGN.md section 3: list values are separated by 、 ； ; or , (the full-width ，is what
 # people type on Chinese keyboards, so it is accepted too).
