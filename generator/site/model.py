@@ -9,7 +9,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from generator.core.models import BankRecord, Catalog, ContentDocument, ProductRecord, SiteContent
+from generator.core.models import BankRecord, Catalog, ContentDocument, PolicyStatus, ProductRecord, SiteContent
 from generator.core.settings import PortalSettings
 from generator.site.fields import FieldRegistry
 
@@ -117,6 +117,11 @@ class SiteModel:
     @property
     def policy_issuers(self) -> list[str]:
         return sorted({d.meta.issuer for d in self.content.policies})
+
+    @property
+    def policy_statuses(self) -> list[str]:
+        """Every status, whether or not a policy has it yet: the filter's choices stay stable."""
+        return [status.value for status in PolicyStatus]
 
     @property
     def policy_tags(self) -> list[str]:
