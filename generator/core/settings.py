@@ -140,23 +140,6 @@ def _yaml_loader() -> type:
     return Loader
 
 
-def _yaml_loader() -> type:
-    # mkdocs.yml may use MkDocs' own tags (!ENV, !relative); ignore them when we only read extra.
-    class Loader(yaml.SafeLoader):
-        pass
-
-    def _any_tag(loader, suffix, node):  # noqa: ANN001
-        if isinstance(node, yaml.ScalarNode):
-            return loader.construct_scalar(node)
-        if isinstance(node, yaml.SequenceNode):
-            return loader.construct_sequence(node)
-        return loader.construct_mapping(node)
-
-    Loader.add_multi_constructor("!", _any_tag)
-    Loader.add_multi_constructor("tag:yaml.org,2002:python/", _any_tag)
-    return Loader
-
-
 def load_settings(mkdocs_yml: Path) -> PortalSettings:
     """Read ``extra.portal`` from ``mkdocs.yml`` and check every key; ``ConfigError`` names the bad one."""
     try:
