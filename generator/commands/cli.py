@@ -14,7 +14,6 @@ from generator.core.errors import EXIT_CONFIG, EXIT_INVALID, EXIT_OK, PortalErro
 from generator.core.settings import project_paths
 
 
-
 def _stop(exc: BaseException, out: Path | None = None) -> NoReturn:
     """Every command stops here: the Chinese message and the exit code the error carries."""
     error = as_portal_error(exc, out)

@@ -5,16 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from generator.ingest.catalog import load_catalog, validate_loose_file, validate_package_dir
-from generator.core.settings import PortalSettings, ProjectPaths, load_settings
 from generator.content.documents import KINDS, load_content, load_document
+from generator.content.queries import load_queries
+from generator.content.wording import check_product_wording
 from generator.core.issues import IssueList
 from generator.core.models import ProductRecord
-from generator.content.queries import load_queries
-from generator.ingest.registry import load_registry
 from generator.core.schema import CanonicalSchema, load_schema
+from generator.core.settings import PortalSettings, ProjectPaths, load_settings
+from generator.ingest.catalog import load_catalog, validate_loose_file, validate_package_dir
+from generator.ingest.registry import load_registry
 from generator.ingest.validate import ProductIds
-from generator.content.wording import check_product_wording
 
 
 def validate_targets(paths: ProjectPaths, targets: list[Path], *, today: dt.date | None = None,

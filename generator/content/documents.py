@@ -23,8 +23,8 @@ import yaml
 from generator.content import wording
 from generator.core import urls
 from generator.core.issues import IssueList, display_path
-from generator.core.models import (CaseMeta, Catalog, ContentDocument, DocumentMeta, NoticeKind, NoticeMeta,
-                                   PolicyMeta, PolicyStatus, SiteContent)
+from generator.core.models import (CaseMeta, Catalog, ContentDocument, DocumentMeta, NoticeKind, NoticeMeta, PolicyMeta,
+                                   PolicyStatus, SiteContent)
 
 KINDS = {"policies": "policy", "cases": "case", "notices": "notice", "pages": "page"}
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*[a-z0-9]$")

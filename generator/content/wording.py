@@ -17,9 +17,9 @@ from pathlib import Path
 
 import yaml
 
-from generator.core.settings import ConfigError, ProjectPaths
 from generator.core.issues import IssueList
 from generator.core.models import ProductRecord
+from generator.core.settings import ConfigError, ProjectPaths
 
 WORDLIST_NAME = "wordlist.yml"
 SCOPES = ("product", "content")

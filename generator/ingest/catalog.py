@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from generator.core.settings import PortalSettings, ProjectPaths
 from generator.core.issues import IssueList, display_path
-from generator.ingest.loader import check_loose_file, load_package, read_table
 from generator.core.models import BankRecord, Catalog, ProductRecord
-from generator.ingest.registry import load_registry
 from generator.core.schema import CanonicalSchema, load_schema
+from generator.core.settings import PortalSettings, ProjectPaths
+from generator.ingest.loader import check_loose_file, load_package, read_table
+from generator.ingest.registry import load_registry
 from generator.ingest.validate import ProductIds, ValidationContext, validate_table
 
 

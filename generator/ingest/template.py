@@ -14,8 +14,8 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from generator.core.settings import ProjectPaths
 from generator.core.schema import CanonicalSchema, FieldSpec, load_schema
+from generator.core.settings import ProjectPaths
 
 DATA_SHEET = "产品"
 GUIDE_SHEET = "填写说明"

@@ -19,12 +19,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from generator.core.settings import PortalSettings
 from generator.core.issues import IssueList
-from generator.ingest.loader import RawTable
-from generator.ingest.messages import cell_problem, shown
 from generator.core.models import BankRecord, ProductRecord
 from generator.core.schema import CanonicalSchema, CellReader, FieldSpec, normalise_header, split_list
+from generator.core.settings import PortalSettings
+from generator.ingest.loader import RawTable
+from generator.ingest.messages import cell_problem, shown
 
 EXAMPLE_PREFIX = "example-"
 WRONG_SEPARATORS = {"，": "中文逗号“，”", ";": "分号“;”", "；": "中文分号“；”", "\t": "制表符（Tab）",

@@ -11,13 +11,12 @@ import csv
 import datetime as dt
 import io
 import json
-from dataclasses import fields as dataclass_fields
 from pathlib import Path
 
-from generator.site.fields import FieldRegistry, yes_no
 from generator.core import urls
 from generator.core.models import BankRecord, ProductRecord
 from generator.core.schema import CanonicalSchema
+from generator.site.fields import FieldRegistry, yes_no
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 

@@ -23,7 +23,8 @@ from pathlib import Path
 from generator.core import urls
 from generator.core.settings import ConfigError
 from generator.site.fields import format_number
-from generator.site.model import LIST_PAGE_SIZE as PAGE_SIZE, SiteModel
+from generator.site.model import LIST_PAGE_SIZE as PAGE_SIZE
+from generator.site.model import SiteModel
 
 FINDER_DATA = urls.FINDER_INDEX
 SEARCH_MAP = urls.FINDER_SEARCH_MAP

@@ -8,22 +8,18 @@ template, never compiled as one, so ``{{ }}`` in a cell stays literally ``{{ }}`
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
-import hashlib
-import json
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import escape
 
+from generator.content.sanitize import CONTENT_FLAG
 from generator.core import urls
 from generator.site import share
 from generator.site.fields import FieldRegistry, date_zh, format_number, yes_no
 from generator.site.model import LIST_PAGE_SIZE, SiteModel
-from generator.content.sanitize import CONTENT_FLAG
+
 
 def make_environment(templates_dir: Path, registry: FieldRegistry) -> Environment:
     env = Environment(

@@ -13,8 +13,8 @@ from __future__ import annotations
 import segno
 from markupsafe import Markup
 
-from generator.site.fields import FieldRegistry
 from generator.core.models import BankRecord, ProductRecord
+from generator.site.fields import FieldRegistry
 
 # Search engines and chat apps cut descriptions at roughly this many Chinese characters.
 DESCRIPTION_CHARS = 120
