@@ -18,13 +18,7 @@
   var store = window.PortalCompareStore;
   var MAX_COMPARE = store.MAX;
   var loadSelection = store.load, saveSelection = store.save;
-
-  function el(tag, text, attrs) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
-    return node;
-  }
+  var el = window.Portal.el;      // assets/compare-store.js
 
   function dateZh(d) { return d.getFullYear() + "年" + (d.getMonth() + 1) + "月" + d.getDate() + "日"; }
 
@@ -111,8 +105,7 @@
     var root = document.getElementById("compare-root");
     if (!root) return;
     var base = root.getAttribute("data-root");
-    var bestRules = {};
-    try { bestRules = JSON.parse(root.getAttribute("data-best") || "{}"); } catch (e) { bestRules = {}; }
+    var bestRules = readJson(root, "data-best", {});
     var alwaysRows = readJson(root, "data-always", []);
     var listRows = readJson(root, "data-lists", []);
     // The site footer states the whole library's data date; this page's data are the products

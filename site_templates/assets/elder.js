@@ -1,22 +1,33 @@
 /* 适老化 mode: large text and high contrast, remembered across pages (localStorage).
    Loaded in <head> (not deferred) so the remembered mode applies before the first paint;
-   it only touches <html> until the document is parsed. No inline script: strict CSP. */
+   it only touches <html> until the document is parsed. No inline script: strict CSP.
+   Being the first script of every page, it also holds the site's one wrapper around Web Storage
+   (window.Portal.local and .session), which portal.js, compare-store.js, guide.js and
+   products.js use too; portal.js adds the other shared helpers to window.Portal. */
 (function () {
   "use strict";
   var KEY = "portal-elder-mode";
   var CLASS = "portal-elder";
   var root = document.documentElement;
 
-  function remembered() {
-    try { return window.localStorage.getItem(KEY) === "on"; } catch (e) { return false; }
+  // Storage throws when it is turned off (private modes, blocked site data): then nothing is
+  // remembered and every page behaves as on a first visit. set(key, null) forgets the key.
+  function webStorage(name) {
+    return {
+      get: function (key) {
+        try { return window[name].getItem(key); } catch (e) { return null; }
+      },
+      set: function (key, value) {
+        try {
+          if (value === null) window[name].removeItem(key);
+          else window[name].setItem(key, value);
+        } catch (e) { /* remembered for this page only */ }
+      }
+    };
   }
-
-  function remember(on) {
-    try {
-      if (on) window.localStorage.setItem(KEY, "on");
-      else window.localStorage.removeItem(KEY);
-    } catch (e) { /* storage disabled: the mode lasts for this page only */ }
-  }
+  var Portal = window.Portal = window.Portal || {};
+  Portal.local = webStorage("localStorage");
+  Portal.session = webStorage("sessionStorage");
 
   function apply(on) {
     root.classList.toggle(CLASS, on);
@@ -26,7 +37,7 @@
     }
   }
 
-  apply(remembered());
+  apply(Portal.local.get(KEY) === "on");
   // For layout before the first paint (portal.css): scripts run, and the address carries a query,
   // so pages that build their content from it can keep its place instead of shifting (CLS).
   root.classList.add("portal-js");
@@ -42,7 +53,7 @@
       buttons[i].addEventListener("click", function () {
         var on = !root.classList.contains(CLASS);
         apply(on);
-        remember(on);
+        Portal.local.set(KEY, on ? "on" : null);
       });
     }
   }

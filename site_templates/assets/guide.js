@@ -7,15 +7,16 @@
    "重新回答 / 修改条件" link comes back the same way. The form's method="dialog" never submits
    anything, even if this script is missing.
 
-   The fragment uses the finder's keys and value lists (assets/products.js stateFromUrl):
-   customer, guarantee, type, program, bank (comma lists), amount, term, online=1, renewal=1,
-   sort, q. Conditions this page does not ask about (set on the finder) are kept and said so. */
+   The fragment is a finder state, read and written by the finder's own code (Portal.finder in
+   assets/portal.js): customer, guarantee, type, program, bank (comma lists), amount, term,
+   online=1, renewal=1, sort, q. Conditions this page does not ask about (set on the finder) are
+   kept and said so. */
 (function () {
   "use strict";
 
-  // The questions of this page, and the finder's other keys, in the finder's own order.
+  var Portal = window.Portal, finderState = Portal.finder, formatNumber = Portal.formatNumber;
+  // The questions of this page (the state's other keys are kept as they came).
   var ASKED = ["customer", "guarantee", "program", "amount", "term", "online"];
-  var ORDER = ["q", "customer", "guarantee", "type", "program", "bank", "amount", "term", "online", "renewal", "sort"];
   var DEFAULT_SORT = "rate";     // lowest annual rate first: the ranking the page promises
   // The fragment handed to the finder in this tab's session (assets/products.js reads the same
   // key): only then does the finder say "按您在“帮我选”中的回答列出"; someone who opens a shared
@@ -31,7 +32,7 @@
   var picks = Array.prototype.slice.call(form.querySelectorAll(".portal-guide__pick"));
   var labels = {};
   try { labels = JSON.parse(form.getAttribute("data-labels") || "{}"); } catch (e) { labels = {}; }
-  var kept = {};      // finder conditions this page does not ask about: key -> raw value
+  var linked = finderState.empty();    // the state this page was opened with (Back, 修改条件)
 
   function radios(name) {
     return Array.prototype.slice.call(form.querySelectorAll('input[type=radio][name="' + name + '"]'));
@@ -42,22 +43,12 @@
     return x === y;
   }
 
-  function positive(value) {
-    var n = parseFloat(value);
-    return isFinite(n) && n > 0 ? n : null;
-  }
-
   // An amount as people write it: "30", "1.5", "30万", "30 万元", full-width digits -> 万元;
   // NaN for anything else (the caller says what to write instead, never guesses).
   function amountValue(text) {
     var s = text.normalize ? text.normalize("NFKC") : text;
     var m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(?:万元?)?\s*$/.exec(s);
     return m ? Number(m[1]) : NaN;
-  }
-
-  // Numbers as the finder writes them: 30, 1.5 (no float noise).
-  function formatNumber(value) {
-    return Number(value).toFixed(4).replace(/0+$/, "").replace(/\.$/, "");
   }
 
   function syncPicks() {
@@ -68,30 +59,29 @@
 
   // ---------- pre-fill from the fragment (Back, or the finder's 修改条件 link) ----------
 
+  // A condition in the state: a word, a list with values, a flag that is on.
+  function given(value) { return value === true || !!(value && value.length); }
+
   function prefill() {
     var text = window.location.hash.slice(1);
     if (text.indexOf("=") === -1) return;
-    var params = new URLSearchParams(text);
+    linked = finderState.parse(text);
     var unshown = [];
     ["customer", "guarantee", "program", "online"].forEach(function (key) {
-      var value = params.get(key) || "";
+      var value = key === "online" ? (linked.online ? "1" : "") : linked[key].join(",");
       if (!value) return;
       var match = radios(key).filter(function (r) { return r.value && sameSet(r.value, value); })[0];
       if (match) match.checked = true;
       else unshown.push(key);
     });
-    var a = positive(params.get("amount"));
-    if (a !== null) amount.value = formatNumber(a);
+    if (linked.amount !== null) amount.value = formatNumber(linked.amount);
     // As given, never rounded: a fraction from a hand-edited link is named on submit.
-    var t = positive(params.get("term"));
-    if (t !== null) term.value = String(t);
+    if (linked.term !== null) term.value = String(linked.term);
     syncPicks();
-    ORDER.forEach(function (key) {
-      if (ASKED.indexOf(key) === -1 && params.get(key)) kept[key] = params.get(key);
-    });
     var notes = [];
-    var keptNames = Object.keys(kept).filter(function (k) { return k !== "sort"; })
-      .map(function (k) { return labels[k] || k; });
+    var keptNames = finderState.KEYS.filter(function (k) {
+      return ASKED.indexOf(k) === -1 && k !== "sort" && given(linked[k]);
+    }).map(function (k) { return labels[k] || k; });
     if (keptNames.length) {
       notes.push("还会保留您在产品列表中设置的其他条件（" + keptNames.join("、") + "），可在结果页逐个去掉。");
     }
@@ -116,6 +106,11 @@
     box.hidden = !message;
     if (message) input.setAttribute("aria-invalid", "true");
     else input.removeAttribute("aria-invalid");
+  }
+
+  // The answer to a question as the state's list ("" -> none; an answer may stand for several values).
+  function checkedList(name) {
+    return checkedValue(name).split(",").filter(Boolean);
   }
 
   // Returns the fragment, or null after saying what to correct.
@@ -145,19 +140,16 @@
       errors[0][0].focus();
       return null;
     }
-    var values = {
-      customer: checkedValue("customer"),
-      guarantee: checkedValue("guarantee"),
-      program: checkedValue("program"),
-      amount: a === null ? "" : formatNumber(a),
-      term: t === null ? "" : String(t),
-      online: checkedValue("online")
-    };
-    Object.keys(kept).forEach(function (k) { values[k] = kept[k]; });
-    if (!values.sort) values.sort = DEFAULT_SORT;
-    var params = new URLSearchParams();
-    ORDER.forEach(function (k) { if (values[k]) params.set(k, values[k]); });
-    return params.toString();
+    // The conditions set on the finder stay; the answers replace the rest.
+    var state = JSON.parse(JSON.stringify(linked));
+    state.customer = checkedList("customer");
+    state.guarantee = checkedList("guarantee");
+    state.program = checkedList("program");
+    state.amount = a;
+    state.term = t;
+    state.online = checkedValue("online") === "1";
+    if (!state.sort) state.sort = DEFAULT_SORT;
+    return finderState.params(state);
   }
 
   // ---------- wiring ----------
@@ -176,7 +168,7 @@
     var fragment = answers();
     if (fragment === null) return;
     status.textContent = "正在打开相符的产品……";
-    try { window.sessionStorage.setItem(HANDED, fragment); } catch (err) { /* storage off: neutral wording */ }
+    Portal.session.set(HANDED, fragment);     // storage off: the finder keeps its neutral wording
     // This entry keeps the answers (Back shows them); the finder reads them from its fragment.
     window.history.replaceState(window.history.state, "", window.location.pathname + "#" + fragment);
     window.location.assign(form.getAttribute("data-finder") + "#" + fragment);

@@ -13,10 +13,13 @@
 (function () {
   "use strict";
 
-  var LIST_KEYS = ["customer", "guarantee", "type", "program", "bank"];
+  // The state and its address (shared with 帮我选) and formatNumber are in assets/portal.js, el
+  // (shared with the compare page) in assets/compare-store.js: window.Portal, from scripts that
+  // run before this deferred one.
+  var Portal = window.Portal, finderState = Portal.finder;
+  var el = Portal.el, formatNumber = Portal.formatNumber, positiveNumber = finderState.positive;
+  var LIST_KEYS = finderState.LIST_KEYS, FLAG_KEYS = finderState.FLAG_KEYS, NUMBER_KEYS = finderState.NUMBER_KEYS;
   var MASK_KEYS = ["customer", "guarantee", "program"];      // list fields stored as bit masks
-  var FLAG_KEYS = ["online", "renewal"];
-  var NUMBER_KEYS = ["amount", "term"];
   // Order of the groups in chips, counts and the empty state's suggestions.
   var GROUPS = ["q", "amount", "term", "customer", "guarantee", "type", "program", "bank", "online", "renewal"];
   var SPACED_UNITS = ["万元", "个月", "天"];
@@ -29,23 +32,13 @@
 
   // ---------- small helpers ----------
 
-  function el(tag, text, attrs) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
-    return node;
-  }
-
   // The compare selection lives in assets/compare-store.js (the finder and the compare page share it).
   var store = window.PortalCompareStore;
   var MAX_COMPARE = store.MAX;
   var loadSelection = store.load, saveSelection = store.save;
 
-  // The same wording rule as generator/site/fields.py (format_number, with_unit, range_text).
-  function formatNumber(value) {
-    if (value === null || value === undefined) return "";
-    return Number(value).toFixed(4).replace(/0+$/, "").replace(/\.$/, "");
-  }
+  // The same wording rule as generator/site/fields.py (with_unit, range_text; format_number is
+  // Portal.formatNumber).
   function withUnit(text, unit) {
     if (!unit) return text;
     return SPACED_UNITS.indexOf(unit) !== -1 ? text + " " + unit : text + unit;
@@ -85,43 +78,17 @@
     }).filter(Boolean).join(" ");
   }
 
-  function splitList(value) {
-    return (value || "").split(",").map(function (s) { return s.trim(); }).filter(Boolean);
-  }
-
-  function positiveNumber(value) {
-    var n = parseFloat(value);
-    return isFinite(n) && n > 0 ? n : null;
-  }
+  // The finder counts whole months: a term of 1.5 in a hand-edited link or the form is 2.
+  function wholeMonths(term) { return term === null ? null : Math.round(term); }
 
   // ---------- state <-> URL ----------
 
-  function emptyState() {
-    return { q: "", customer: [], guarantee: [], type: [], program: [], bank: [], amount: null, term: null,
-             online: false, renewal: false, sort: "" };
-  }
+  var emptyState = finderState.empty, stateParams = finderState.params;
 
   function stateFromUrl(search) {
-    var params = new URLSearchParams(search);
-    var state = emptyState();
-    state.q = (params.get("q") || "").trim();
-    LIST_KEYS.forEach(function (k) { state[k] = splitList(params.get(k)); });
-    state.amount = positiveNumber(params.get("amount"));
-    var term = positiveNumber(params.get("term"));
-    state.term = term === null ? null : Math.round(term);
-    FLAG_KEYS.forEach(function (k) { state[k] = params.get(k) === "1"; });
-    state.sort = params.get("sort") || "";
+    var state = finderState.parse(search);
+    state.term = wholeMonths(state.term);
     return state;
-  }
-
-  function stateParams(state) {
-    var params = new URLSearchParams();
-    if (state.q) params.set("q", state.q);
-    LIST_KEYS.forEach(function (k) { if (state[k].length) params.set(k, state[k].join(",")); });
-    NUMBER_KEYS.forEach(function (k) { if (state[k] !== null) params.set(k, formatNumber(state[k])); });
-    FLAG_KEYS.forEach(function (k) { if (state[k]) params.set(k, "1"); });
-    if (state.sort) params.set("sort", state.sort);
-    return params.toString();
   }
 
   function stateToQuery(state) {
@@ -131,12 +98,11 @@
 
   // The fragment when it holds a finder state ("customer=…&amount=…"), else null: an in-page
   // anchor such as #finder-results-heading is not a state.
-  var STATE_KEYS = GROUPS.concat(["sort"]);
   function fragmentState() {
     var text = window.location.hash.slice(1);
     if (text.indexOf("=") === -1) return null;
     var params = new URLSearchParams(text);
-    return STATE_KEYS.some(function (k) { return params.has(k); }) ? text : null;
+    return finderState.KEYS.some(function (k) { return params.has(k); }) ? text : null;
   }
 
   // (A state in the fragment hides the server's first cards before the first paint too: elder.js,
@@ -854,8 +820,7 @@
       else if (box.checked) s[box.name].push(box.value);
     });
     s.amount = positiveNumber(this.amountInput.value);
-    var term = positiveNumber(this.termInput.value);
-    s.term = term === null ? null : Math.round(term);
+    s.term = wholeMonths(positiveNumber(this.termInput.value));
     s.sort = this.sortSelect.value;
     this.lastChanged = changedName || null;
   };
@@ -1030,14 +995,13 @@
     // in sessionStorage): someone opening a shared link answered nothing and keeps the neutral
     // words. Set now, before the index loads, so the line does not change once results show.
     var fragment = fragmentState();
-    try {
-      var handed = fragment !== null ? stateParams(stateFromUrl(fragment)) : null;
-      if (handed !== null && window.sessionStorage.getItem("portal-guide-handed") === handed) {
-        guideHanded = handed;
-        document.getElementById("finder-guide-text").textContent = GUIDE_WORDS.same;
-        document.getElementById("finder-guide-link").hidden = false;
-      }
-    } catch (e) { /* storage off: the neutral words */ }
+    // (Storage turned off reads as nothing handed: the neutral words.)
+    var handed = fragment !== null ? stateParams(stateFromUrl(fragment)) : null;
+    if (handed !== null && Portal.session.get("portal-guide-handed") === handed) {
+      guideHanded = handed;
+      document.getElementById("finder-guide-text").textContent = GUIDE_WORDS.same;
+      document.getElementById("finder-guide-link").hidden = false;
+    }
     if (new URLSearchParams(fragment || window.location.search).get("q")) {
       loadQueries(root);
       loadPagefind(root).catch(function () { /* runSearch falls back */ });
