@@ -3,7 +3,7 @@
    it only touches <html> until the document is parsed. No inline script: strict CSP.
    Being the first script of every page, it also holds the site's one wrapper around Web Storage
    (window.Portal.local and .session), which portal.js, compare-store.js, guide.js and
-   products.js use too; portal.js adds the other shared helpers to window.Portal. */
+   products.js use too; assets/finder-state.js and compare-store.js add the other shared helpers. */
 (function () {
   "use strict";
   var KEY = "portal-elder-mode";

@@ -8,7 +8,7 @@
    anything, even if this script is missing.
 
    The fragment is a finder state, read and written by the finder's own code (Portal.finder in
-   assets/portal.js): customer, guarantee, type, program, bank (comma lists), amount, term,
+   assets/finder-state.js): customer, guarantee, type, program, bank (comma lists), amount, term,
    online=1, renewal=1, sort, q. Conditions this page does not ask about (set on the finder) are
    kept and said so. */
 (function () {

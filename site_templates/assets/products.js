@@ -13,7 +13,7 @@
 (function () {
   "use strict";
 
-  // The state and its address (shared with 帮我选) and formatNumber are in assets/portal.js, el
+  // The state and its address (shared with 帮我选) and formatNumber are in assets/finder-state.js, el
   // (shared with the compare page) in assets/compare-store.js: window.Portal, from scripts that
   // run before this deferred one.
   var Portal = window.Portal, finderState = Portal.finder;
