@@ -6,6 +6,7 @@ own browser here); see README "Tests".
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import http.server
@@ -16,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,14 +28,58 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-def run_portal(*args: str, cwd: Path = ROOT, check: bool = False) -> subprocess.CompletedProcess:
-    """Run the real ``portal`` command line (``python -m generator``) as a user would."""
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+def run_portal(*args: str, cwd: Path = ROOT, check: bool = False,
+               env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run the real ``portal`` command line (``python -m generator``) in a new process, as a user would.
+
+    Only the end-to-end tests use it, one per command and exit code (a new interpreter costs
+    about a second of imports); everything else calls :func:`portal` or the library."""
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})}
     result = subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True,
                             text=True, env=env, check=False)
     if check and result.returncode != 0:
         raise AssertionError(f"portal {' '.join(args)} exited {result.returncode}:\n{result.stdout}\n{result.stderr}")
     return result
+
+
+@contextlib.contextmanager
+def working_directory(path: Path) -> Iterator[None]:
+    """The commands read the project from the working directory, as they do for a user."""
+    before = Path.cwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(before)
+
+
+def portal(*args: str, cwd: Path = ROOT, check: bool = False,
+           env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """The ``portal`` command line run in this process (click's test runner): the same option
+    parsing, messages on stdout/stderr and exit codes as :func:`run_portal`, without a new
+    interpreter. An exception the command does not turn into a message is raised here (a
+    traceback the user would see fails the test), never mistaken for an exit code."""
+    from click.testing import CliRunner
+
+    from generator.commands.cli import cli
+
+    with working_directory(cwd):
+        outcome = CliRunner(mix_stderr=False).invoke(cli, list(args), env=env, catch_exceptions=False,
+                                                   prog_name="portal")
+    result = subprocess.CompletedProcess(["portal", *args], outcome.exit_code, outcome.stdout, outcome.stderr)
+    if check and result.returncode != 0:
+        raise AssertionError(f"portal {' '.join(args)} exited {result.returncode}:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def build_project(project: Path, out: Path) -> Path:
+    """``portal build`` of a project copy into ``out``, in-process (the library call the command makes)."""
+    from generator.commands.build import build_portal
+    from generator.core.settings import project_paths
+
+    result = build_portal(project_paths(project, out=out))
+    assert result.published, ([i.message for i in result.issues.errors], result.problems)
+    return out
 
 
 def copy_project(target: Path) -> Path:

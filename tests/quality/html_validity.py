@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.quality.findings import Finding
+from tests.quality.pages import html_files
 from tests.quality.tools import VNU_JAR, java, require
 
 
@@ -38,7 +39,7 @@ def _known(message: dict) -> bool:
 
 def check_html(site_dir: Path) -> list[Finding]:
     """Every vnu error on every page (except the listed Material quirks)."""
-    files = sorted(str(p) for p in site_dir.rglob("*.html") if "pagefind" not in p.parts)
+    files = [str(p) for p in html_files(site_dir)]
     if not files:
         return [Finding(str(site_dir), "no-pages", "no HTML pages found")]
     command = [java(), "-Xss8m", "-jar", str(require(VNU_JAR)), "--errors-only", "--format", "json",

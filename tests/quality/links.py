@@ -12,13 +12,13 @@ from html.parser import HTMLParser
 from urllib.parse import unquote
 
 from tests.quality.findings import Finding
+from tests.quality.pages import html_files, page_path
 from tests.quality.tools import LINKINATOR, require
 
 
 def _pages_linking(site_dir: Path, fragment: str) -> list[str]:
     needle = f'#{fragment}"'
-    return [p.relative_to(site_dir).as_posix().removesuffix("index.html") or "(home)"
-            for p in sorted(site_dir.rglob("*.html")) if needle in p.read_text(encoding="utf-8")]
+    return [page_path(site_dir, p) or "(home)" for p in html_files(site_dir) if needle in p.read_text(encoding="utf-8")]
 
 
 class _Anchors(HTMLParser):
@@ -54,10 +54,8 @@ def check_fragments(site_dir: Path) -> list[Finding]:
 
     findings = []
     root = site_dir.resolve()
-    for page in sorted(root.rglob("*.html")):
+    for page in html_files(root):
         rel = page.relative_to(root).as_posix()
-        if rel.startswith("pagefind/"):
-            continue
         for href in scan(page).hrefs:
             parts = urlsplit(href)
             if parts.scheme or parts.netloc or not parts.fragment:

@@ -11,15 +11,23 @@ SEARCH_FIELD = "#portal-ss-q"
 SEARCH_RESULT_LINK = ".portal-ss__link"
 
 
+def html_files(site_dir: Path) -> list[Path]:
+    """Every HTML page of a built site, in a stable order (Pagefind's folder holds only its index).
+
+    The one list of pages every gate and check walks: a page kind added to the site is audited
+    by all of them at once."""
+    return [page for page in sorted(site_dir.rglob("*.html"))
+            if page.relative_to(site_dir).parts[0] != "pagefind"]
+
+
+def page_path(site_dir: Path, page: Path) -> str:
+    """The URL path ("", "products/", …) of one of :func:`html_files`."""
+    return page.relative_to(site_dir).as_posix().removesuffix("index.html")
+
+
 def every_page(site_dir: Path) -> list[str]:
     """URL paths ("", "products/", …) of every HTML page, in a stable order."""
-    paths = []
-    for page in sorted(site_dir.rglob("*.html")):
-        rel = page.relative_to(site_dir).as_posix()
-        if rel.startswith("pagefind/"):
-            continue
-        paths.append(rel.removesuffix("index.html"))
-    return paths
+    return [page_path(site_dir, page) for page in html_files(site_dir)]
 
 
 def search_with_results(query: str = SEARCH_QUERY) -> str:

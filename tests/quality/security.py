@@ -12,7 +12,7 @@ import yaml
 from playwright.sync_api import BrowserContext, Dialog
 
 from tests.quality.findings import Finding
-from tests.quality.pages import SEARCH_RESULT_LINK
+from tests.quality.pages import SEARCH_RESULT_LINK, html_files
 
 # Each payload, if it ever ran, would open a dialog or change window.__xss (set to 0 before
 # any page script by the crawl). Real-world shapes: tags, handlers, URLs, SVG/MathML, attribute
@@ -247,10 +247,8 @@ def policy_findings(page: str, policy: str) -> list[Finding]:
 def check_csp(site_dir: Path) -> list[Finding]:
     """Every page carries the policy before anything it loads, and the policy is strict."""
     findings = []
-    for file in sorted(site_dir.rglob("*.html")):
+    for file in html_files(site_dir):
         rel = file.relative_to(site_dir).as_posix()
-        if rel.startswith("pagefind/"):
-            continue
         scan = _HeadScan()
         scan.feed(file.read_text(encoding="utf-8"))
         if scan.policy is None:

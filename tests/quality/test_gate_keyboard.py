@@ -7,6 +7,7 @@ import pytest
 from tests.conftest import SiteServer
 from tests.quality.findings import report
 from tests.quality.keyboard import check_keyboard
+from tests.quality.pages import html_files
 
 pytestmark = pytest.mark.browser
 
@@ -17,7 +18,7 @@ def test_keyboard_alone_reaches_and_operates_every_control(context, site_url):
 
 
 def test_keyboard_gate_reports_an_unreachable_toggle_and_an_invisible_focus(context, site_copy):
-    for page in site_copy.rglob("*.html"):
+    for page in html_files(site_copy):
         html = page.read_text(encoding="utf-8")
         page.write_text(html.replace('class="portal-elder-toggle"', 'class="portal-elder-toggle" tabindex="-1"'),
                         encoding="utf-8")
