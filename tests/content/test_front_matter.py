@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import copy_project, run_portal
+from tests.conftest import copy_project, portal
 
 POLICY = """---
 title: 测试政策解读
@@ -46,7 +46,7 @@ def validate(project: Path, folder: str, name: str, text: str) -> tuple[int, dic
     path = project / "content" / folder / name
     path.write_text(text, encoding="utf-8")
     try:
-        result = run_portal("validate", f"content/{folder}/{name}", "--format", "json", cwd=project)
+        result = portal("validate", f"content/{folder}/{name}", "--format", "json", cwd=project)
     finally:
         path.unlink()
     return result.returncode, json.loads(result.stdout)
@@ -111,7 +111,7 @@ def test_build_with_bad_content_exits_1_and_leaves_the_output_alone(tmp_path):
     out = tmp_path / "out"
     bad = CASE.replace("products: [icbc-shuiyi-dai]", "products: [icbc-shuiyi-dai, no-such-product]")
     (project / "content" / "cases" / "2026-01-05-bad.md").write_text(bad, encoding="utf-8")
-    result = run_portal("build", "--out", str(out), cwd=project)
+    result = portal("build", "--out", str(out), cwd=project)
     assert result.returncode == 1
     assert "content/cases/2026-01-05-bad.md" in result.stderr
     assert f"第 {line_of(bad, 'products')} 行" in result.stderr

@@ -14,7 +14,7 @@ from generator.core.models import BankRecord
 from generator.content.queries import MAX_BYTES, SEPARATOR, load_queries, normalise
 from generator.ingest.registry import load_registry
 from generator.core.schema import load_schema
-from tests.conftest import ROOT, copy_project, run_portal
+from tests.conftest import ROOT, copy_project, portal
 
 BANKS = load_registry(ROOT / "catalog" / "registry" / "banks.csv", IssueList(), display_root=ROOT)
 SCHEMA = load_schema(ROOT / "catalog" / "schema" / "products.schema.json")
@@ -192,7 +192,7 @@ def test_an_alias_bomb_and_an_oversized_file_are_refused_quickly(tmp_path):
 def test_the_command_line_reports_a_broken_file_as_a_configuration_error(tmp_path):
     project = copy_project(tmp_path)
     (project / "content" / "queries.yml").write_text(RULE + "    set: {guarantee: [抵压]}\n", encoding="utf-8")
-    result = run_portal("validate", cwd=project)
+    result = portal("validate", cwd=project)
     assert result.returncode == 2, result.stdout + result.stderr
     assert "content/queries.yml: rules[0].set.guarantee: “抵压”不是允许的担保方式" in result.stderr
     assert "Traceback" not in result.stderr

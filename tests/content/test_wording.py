@@ -12,7 +12,7 @@ import pytest
 from generator.commands.build import load_input
 from generator.core.settings import project_paths
 from generator.content.wording import PRODUCT_TEXT_FIELDS, find_phrases, load_wordlist, wordlist_path
-from tests.conftest import ROOT, copy_project, run_portal
+from tests.conftest import ROOT, copy_project, portal
 
 WORDLIST = load_wordlist(wordlist_path(ROOT / "content"))
 ALL_PHRASES = [(c.key, p) for c in WORDLIST.categories for p in c.phrases]
@@ -78,7 +78,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_bank_warnings_name_file_row_field_phrase_and_reason(project):
-    result = run_portal("validate", "catalog/banks/icbc", "--format", "json", cwd=project)
+    result = portal("validate", "catalog/banks/icbc", "--format", "json", cwd=project)
     assert result.returncode == 0, result.stdout          # warnings, not errors
     warnings = [w for w in json.loads(result.stdout)["warnings"] if w["code"].startswith("wording-")]
     found = {(w["file"], w["row"], w["field"], w["code"]) for w in warnings}
@@ -94,14 +94,14 @@ def test_bank_warnings_name_file_row_field_phrase_and_reason(project):
 def test_content_warnings_name_the_line_and_appear_in_the_build_report(project, tmp_path):
     text = (project / "content" / "policies" / "tongqu-fuban-2024-23.md").read_text(encoding="utf-8")
     line = next(n for n, row in enumerate(text.splitlines(), start=1) if "最佳" in row)
-    result = run_portal("validate", "--format", "json", cwd=project)
+    result = portal("validate", "--format", "json", cwd=project)
     report = json.loads(result.stdout)
     assert result.returncode == 0 and report["valid"]
     absolute = [w for w in report["warnings"] if w["code"] == "wording-absolute"]
     assert [(w["file"], w["row"], w["field"]) for w in absolute] == [
         ("content/policies/tongqu-fuban-2024-23.md", line, None)]
     assert "“最佳”" in absolute[0]["message"] and "广告法" in absolute[0]["message"]
-    build = run_portal("build", "--out", str(tmp_path / "out"), cwd=project)
+    build = portal("build", "--out", str(tmp_path / "out"), cwd=project)
     assert build.returncode == 0, build.stderr
     assert "“最佳”" in build.stdout and "“秒批”" in build.stdout
 
@@ -119,7 +119,7 @@ def test_documents_can_be_exempted(tmp_path):
     }
     for name, (text, expected) in variants.items():
         page.write_text(text, encoding="utf-8")
-        report = json.loads(run_portal("validate", "content/pages/about.md", "--format", "json",
+        report = json.loads(portal("validate", "content/pages/about.md", "--format", "json",
                                        cwd=project).stdout)
         found = {w["message"].split("“")[1].split("”")[0] for w in report["warnings"]
                  if w["code"].startswith("wording-")}
@@ -131,6 +131,6 @@ def test_a_broken_word_list_is_a_configuration_error(tmp_path):
     (project / "content" / "wordlist.yml").write_text(
         "categories:\n  absolute:\n    label: 绝对化用语\n    reason: 理由\n    hint: 建议\n    phrases: 最佳\n",
         encoding="utf-8")
-    result = run_portal("validate", cwd=project)
+    result = portal("validate", cwd=project)
     assert result.returncode == 2
     assert "categories.absolute.phrases" in result.stderr

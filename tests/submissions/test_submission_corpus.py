@@ -11,9 +11,8 @@ import pytest
 
 from generator.commands import report
 from generator.core.settings import load_settings, project_paths
-from generator.core.issues import IssueList
 from generator.commands.validate import validate_targets
-from tests.conftest import ROOT, copy_project, run_portal
+from tests.conftest import ROOT, copy_project, portal, run_portal
 from tests.submissions.corpus.cases import BANK, CASES, FIELDS, SECRET_MARKER, TODAY, Case, Env, csv_bytes, valid_row
 from tests.submissions.recorder import RecordingServer
 
@@ -81,8 +80,10 @@ CLI_CASES = [c for c in CASES if c.cli]
 
 @pytest.mark.parametrize("case", CLI_CASES, ids=[c.name for c in CLI_CASES])
 def test_corpus_case_through_the_command_line(case: Case, tmp_path: Path, env: Env, recorder: RecordingServer):
+    """The command's contract on hostile input: exit 1, the JSON shape, nothing fetched or leaked
+    (in-process; the real command in a new process is tested in test_submission_reports.py)."""
     package = build_case(case, tmp_path, env)
-    completed = run_portal("validate", str(package), "--format", "json")
+    completed = portal("validate", str(package), "--format", "json")
     assert "Traceback" not in completed.stderr, completed.stderr
     assert completed.returncode == 1, completed.stderr
     result = json.loads(completed.stdout)
@@ -101,7 +102,7 @@ def test_size_cap_comes_from_mkdocs_yml(tmp_path: Path, env: Env):
     assert "max_file_bytes: 20971520" in text
     config.write_text(text.replace("max_file_bytes: 20971520", "max_file_bytes: 2000"), encoding="utf-8")
     package = project / "catalog" / "banks" / BANK
-    completed = run_portal("validate", str(package), "--format", "json", cwd=project)
+    completed = portal("validate", str(package), "--format", "json", cwd=project)
     assert completed.returncode == 1
     result = json.loads(completed.stdout)
     assert [(i["code"], Path(i["file"]).name) for i in result["errors"]] == [("file-too-large", "products.csv")]
@@ -117,7 +118,7 @@ def test_a_hostile_package_in_the_catalogue_stops_the_build_and_publishes_nothin
     (project / "catalog" / "banks" / "cdrcb" / "products.csv").unlink()
     (project / "catalog" / "banks" / "cdrcb" / "products.csv").symlink_to(env.secret)
     out = tmp_path / "site"
-    completed = run_portal("build", "--out", str(out), cwd=project)
+    completed = portal("build", "--out", str(out), cwd=project)
     assert completed.returncode == 1
     assert "remote-path" in completed.stderr and "unsafe-path" in completed.stderr
     assert "Traceback" not in completed.stderr
@@ -127,6 +128,7 @@ def test_a_hostile_package_in_the_catalogue_stops_the_build_and_publishes_nothin
 
 
 def test_nonexistent_path_is_a_usage_error():
+    """End to end: the real ``portal validate`` in a new process exits 2."""
     completed = run_portal("validate", "/no/such/package", "--format", "json")
     assert completed.returncode == 2
     assert "找不到" in completed.stderr
@@ -144,7 +146,10 @@ def test_issue_list_json_uses_canonical_field_names_for_chinese_headers(tmp_path
     assert [(i.code, i.row, i.field) for i in issues.errors] == [("type-error", 2, "rate_min")]
     assert "请填写不带 % 的数字，如 4.35" in issues.errors[0].hint
     assert "4.35%" in issues.errors[0].message
-    assert isinstance(issues, IssueList)
+    # The JSON report names the column by its canonical field name, not the Chinese header.
+    errors = json.loads(report.to_json(issues))["errors"]
+    assert [(e["row"], e["field"], e["code"]) for e in errors] == [(2, "rate_min", "type-error")]
+    assert Path(errors[0]["file"]) == package / "products.csv"
 
 
 def test_xlsx_that_unpacks_far_beyond_the_cap_is_refused_unopened(tmp_path: Path):

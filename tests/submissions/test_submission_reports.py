@@ -1,5 +1,8 @@
 """`portal validate` reports: Chinese text grouped by file and row, the JSON contract, and one
-self-contained HTML page; exit codes 0/1/2; frictionless never reaches the network."""
+self-contained HTML page; exit codes 0/1/2; frictionless never reaches the network.
+
+The text report (exit 1) and a valid package (exit 0) run the real command in a new process, the
+end-to-end tests of `portal validate`; the other reports go through the same command in-process."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ import pytest
 from frictionless import Resource
 
 from generator.core.offline import offline_frictionless
-from tests.conftest import run_portal
+from tests.conftest import portal, run_portal
 from tests.submissions.corpus.cases import BANK, csv_bytes, valid_row, write_package
 from tests.submissions.recorder import RecordingServer
 
@@ -40,7 +43,7 @@ def test_text_report_groups_by_file_and_row_and_shows_value_and_fix(broken_packa
 
 
 def test_json_report_is_the_contract(broken_package: Path):
-    completed = run_portal("validate", str(broken_package), "--format", "json")
+    completed = portal("validate", str(broken_package), "--format", "json")
     assert completed.returncode == 1
     result = json.loads(completed.stdout)
     assert result["valid"] is False
@@ -52,7 +55,7 @@ def test_json_report_is_the_contract(broken_package: Path):
 
 def test_html_report_is_one_self_contained_page(broken_package: Path, tmp_path: Path):
     target = tmp_path / "report.html"
-    completed = run_portal("validate", str(broken_package), "--format", "html", "-o", str(target))
+    completed = portal("validate", str(broken_package), "--format", "html", "-o", str(target))
     assert completed.returncode == 1
     page = target.read_text(encoding="utf-8")
     assert '<html lang="zh">' in page
@@ -72,7 +75,7 @@ def test_valid_package_exits_0_and_says_so(tmp_path: Path):
 
 
 def test_unknown_format_is_a_usage_error(tmp_path: Path):
-    assert run_portal("validate", "--format", "xml").returncode == 2
+    assert portal("validate", "--format", "xml").returncode == 2
 
 
 def test_frictionless_runs_with_a_session_that_refuses_every_request():

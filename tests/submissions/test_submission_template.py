@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.conftest import ROOT, run_portal
+from tests.conftest import ROOT, portal, run_portal
 
 SCHEMA = json.loads((ROOT / "catalog/schema/products.schema.json").read_text(encoding="utf-8"))
 TITLES = [f["title"] for f in SCHEMA["fields"]]
@@ -17,6 +17,7 @@ TITLES = [f["title"] for f in SCHEMA["fields"]]
 
 @pytest.fixture(scope="module")
 def template_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Written by the real ``portal template`` in a new process (its end-to-end test)."""
     out = tmp_path_factory.mktemp("template") / "icbc"
     completed = run_portal("template", "--out", str(out))
     assert completed.returncode == 0, completed.stderr
@@ -72,7 +73,7 @@ def test_guide_sheet_describes_every_field(template_dir: Path):
 
 
 def test_unfilled_template_is_refused_because_of_the_example_row(template_dir: Path):
-    completed = run_portal("validate", str(template_dir), "--format", "json")
+    completed = portal("validate", str(template_dir), "--format", "json")
     assert completed.returncode == 1
     codes = {(i["code"], i["row"], i["field"]) for i in json.loads(completed.stdout)["errors"]}
     assert ("example-row", 2, "product_id") in codes
@@ -104,14 +105,14 @@ def fill_in(template_dir: Path, target: Path, data_file: str) -> Path:
 @pytest.mark.parametrize("data_file", ["products.xlsx", "products.csv"])
 def test_filled_in_template_validates(template_dir: Path, tmp_path: Path, data_file: str):
     package = fill_in(template_dir, tmp_path / "icbc", data_file)
-    completed = run_portal("validate", str(package), "--format", "json")
+    completed = portal("validate", str(package), "--format", "json")
     result = json.loads(completed.stdout)
     assert completed.returncode == 0, result
     assert result["errors"] == []
 
 
 def test_template_for_a_bank_prefills_its_id(tmp_path: Path):
-    completed = run_portal("template", "--out", str(tmp_path / "abc"), "--bank", "abc")
+    completed = portal("template", "--out", str(tmp_path / "abc"), "--bank", "abc")
     assert completed.returncode == 0
     with (tmp_path / "abc" / "products.csv").open(encoding="utf-8-sig", newline="") as handle:
         header, row = list(csv.reader(handle))

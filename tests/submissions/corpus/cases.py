@@ -92,7 +92,7 @@ class Case:
     field: str | None
     file: str = "products.csv"                  # the file name the issue is reported on
     severity: str = "error"
-    cli: bool = False                           # also run through the real `portal validate`
+    cli: bool = False                           # also run through the `portal validate` command line
 
 
 def rows_case(name: str, rows: list[dict[str, str]], code: str, row: int | None, field: str | None,
