@@ -1,4 +1,5 @@
-"""Shared fixtures: the demo site built once per session, a loopback server, and Chromium.
+"""Shared fixtures: the demo site and the shared project variants built once per session, the
+command line (in a new process or in-process), a loopback server, and Chromium.
 
 Browser tests use pytest-playwright with Debian's Chromium (Playwright cannot download its
 own browser here); see README "Tests".
@@ -90,24 +91,67 @@ def copy_project(target: Path) -> Path:
     return target
 
 
-def add_products(project: Path, *products: dict, bank: str = "abc") -> None:
-    """Append products (field name -> cell text; missing fields empty) to a copied project's bank CSV."""
+def _rewrite_products(project: Path, bank: str, change) -> list[dict]:  # noqa: ANN001
+    """Read a copied project's bank CSV as rows (field name -> cell text), ``change`` them, write them back."""
     data = project / "catalog" / "banks" / bank / "products.csv"
     rows = list(csv.DictReader(io.StringIO(data.read_text(encoding="utf-8"))))
     header = list(rows[0].keys())
+    change(rows)
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows + [{k: p.get(k, "") for k in header} for p in products])
+    writer.writerows([{k: row.get(k, "") for k in header} for row in rows])
     data.write_text(buffer.getvalue(), encoding="utf-8")
+    return rows
+
+
+def add_products(project: Path, *products: dict, bank: str = "abc") -> None:
+    """Append products (field name -> cell text; missing fields empty) to a copied project's bank CSV."""
+    _rewrite_products(project, bank, lambda rows: rows.extend(products))
+
+
+def edit_product(project: Path, bank: str, index: int, **fields: str) -> str:
+    """Change fields of the ``index``-th product of a copied project's bank CSV; its product id."""
+    return _rewrite_products(project, bank, lambda rows: rows[index].update(fields))[index]["product_id"]
 
 
 @pytest.fixture(scope="session")
-def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo portal, built once by the real command into a temporary folder."""
+def demo_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess]:
+    """The demo portal, built once per session by the real command in a new process (the
+    end-to-end test of ``portal build`` exiting 0 reads its output: tests/test_build.py)."""
     out = tmp_path_factory.mktemp("demo") / "site"
-    run_portal("build", "--out", str(out), check=True)
-    return out
+    return out, run_portal("build", "--out", str(out), check=True)
+
+
+@pytest.fixture(scope="session")
+def demo_site(demo_build) -> Path:
+    """The built demo portal (read-only: tests that change a site work on a copy)."""
+    return demo_build[0]
+
+
+@pytest.fixture(scope="session")
+def rebuilt_demo(demo_site: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The demo built again from the same input over a copy of ``demo_site`` holding a stray file
+    (in-process): the rebuilt site and what the command printed."""
+    out = Path(shutil.copytree(demo_site, tmp_path_factory.mktemp("rebuilt") / "site"))
+    (out / "stale.html").write_text("old", encoding="utf-8")
+    return out, portal("build", "--out", str(out), check=True).stdout
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory):
+    """A project with hostile text in every kind of input, built once (see tests/variants.py)."""
+    from tests.variants import build_hostile
+
+    return build_hostile(tmp_path_factory.mktemp("hostile"))
+
+
+@pytest.fixture(scope="session")
+def product_variants(tmp_path_factory: pytest.TempPathFactory):
+    """Test products with empty, filled and longest fields, built with and without a public address."""
+    from tests.variants import build_product_variants
+
+    return build_product_variants(tmp_path_factory.mktemp("variants"))
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -5,7 +5,6 @@ and for one with every field filled (built from real bank files, checked in Chro
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
 
@@ -17,35 +16,14 @@ from generator.core.settings import project_paths
 from generator.site.exports import cell_value
 from generator.site.fields import FieldRegistry, range_text
 from generator.core.schema import load_schema
-from tests.conftest import ROOT, SiteServer, add_products, copy_project, run_portal
-
-TODAY = dt.date.today().isoformat()
-EMPTY = {  # every optional field left blank
-    "product_id": "abc-test-empty", "bank_id": "abc", "name": "测试空白产品", "summary": "只填必填项的产品。",
-    "product_type": "流动资金贷款", "guarantee_methods": "信用", "target_customers": "小型企业",
-    "amount_max_wan": "100", "term_max_months": "12", "rate_min": "3.5", "rate_max": "3.5",
-    "repayment_methods": "等额本息", "online_application": "否", "renewal_without_repayment": "否",
-    "decision_days": "7", "eligibility": "合规经营。", "materials": "营业执照。", "contact_phone": "95599",
-    "valid_from": "2026-01-05", "updated": TODAY, "status": "在售",
-}
-FILLED = {  # every field filled, a minimum of 0 and a government guarantee fee
-    **EMPTY, "product_id": "abc-test-filled", "name": "测试全填产品", "guarantee_methods": "保证、政府性融资担保",
-    "target_customers": "个体工商户、家庭农场", "industries": "制造业、批发和零售业", "amount_min_wan": "0",
-    "term_min_months": "3", "rate_min": "3.45", "rate_max": "4.8", "rate_note": "LPR+50BP，单利",
-    "guarantee_fee_rate": "0.8", "fees": "无", "repayment_methods": "按月付息到期还本、随借随还",
-    "online_application": "是", "renewal_without_repayment": "是", "programs": "园保贷、信易贷",
-    "process": "1. 申请\n2. 审批", "contact_name": "王经理", "branch_address": "通川区某路 1 号",
-    "apply_url": "https://www.abchina.com/apply", "valid_until": "2099-12-31",
-}
+from tests.conftest import ROOT, SiteServer
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    project = copy_project(tmp_path_factory.mktemp("fields"))
-    add_products(project, EMPTY, FILLED)
-    out = project / "site"
-    run_portal("build", "--out", str(out), cwd=project, check=True)
-    loaded = load_input(project_paths(project))
+def built(product_variants):
+    """The product variants (tests/variants.py): EMPTY and FILLED added to bank abc."""
+    out = product_variants.with_address
+    loaded = load_input(project_paths(product_variants.project))
     products = {p.product_id: p for p in loaded.catalog.products}
     server = SiteServer(out)
     yield out, server.url, FieldRegistry(loaded.catalog.schema), products

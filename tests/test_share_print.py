@@ -7,26 +7,16 @@ from __future__ import annotations
 import html
 import io
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from generator.core.settings import load_settings
-from tests.conftest import ROOT, SiteServer, add_products, copy_project, run_portal
-from tests.test_fields import EMPTY
+from tests.conftest import ROOT, SiteServer
+from tests.variants import LONGEST
+from tests.variants import VARIANT_BASE_URL as BASE_URL
 
 pytestmark = pytest.mark.browser
-
-BASE_URL = "https://portal.example.gov.cn/xwqy/"
-LONGEST = {
-    **EMPTY, "product_id": "abc-test-longest", "name": "超长名称“引号”<b>测试</b>" + "贷" * 21,
-    "summary": "长" * 200, "rate_note": "利率说明" * 40, "branch_address": "地址很长" * 30,
-    "contact_name": "联系人" * 10, "guarantee_methods": "信用、保证、抵押、质押、政府性融资担保",
-    "target_customers": "小型企业、微型企业、个体工商户、小微企业主、农民专业合作社、家庭农场",
-    "repayment_methods": "等额本息、等额本金、按月付息到期还本、按季付息到期还本、随借随还、分期还本",
-    "apply_url": "https://www.abchina.com/" + "a" * 150, "guarantee_fee_rate": "0.5",
-}
 
 
 def pdf_pages(pdf: bytes) -> int:
@@ -34,24 +24,10 @@ def pdf_pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
 
 
-def set_base_url(project: Path, base_url: str | None) -> None:
-    config = project / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8")
-    line = f"    base_url: {base_url}" if base_url else "    base_url:"
-    config.write_text(re.sub(r"(?m)^    base_url:.*$", line, text), encoding="utf-8")
-
-
 @pytest.fixture(scope="module")
-def sites(tmp_path_factory):
-    """The same project built with a public address and without one."""
-    project = copy_project(tmp_path_factory.mktemp("share"))
-    add_products(project, LONGEST, EMPTY)
-    built = {}
-    for key, base in (("with", BASE_URL), ("without", None)):
-        set_base_url(project, base)
-        out = project / f"site-{key}"
-        run_portal("build", "--out", str(out), cwd=project, check=True)
-        built[key] = out
+def sites(product_variants):
+    """The product variants (tests/variants.py) built with a public address and without one."""
+    built = {"with": product_variants.with_address, "without": product_variants.without_address}
     servers = {key: SiteServer(out) for key, out in built.items()}
     yield {key: (built[key], servers[key].url) for key in built}
     for server in servers.values():

@@ -45,6 +45,27 @@ XSS_PAYLOADS: tuple[str, ...] = (
     "<scr<script>ipt>window.__xss=25</scr</script>ipt>",
     "<div style=\"background:url(javascript:alert(26))\">样式</div>",
 )
+# Attacks in staff HTML (Markdown may carry HTML): the sanitiser removes them; STAFF_HTML_DANGEROUS are
+# the traces none of them may leave in a built page.
+STAFF_HTML_PAYLOADS = (
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    '<a href="javascript:alert(1)">点我</a>',
+    '<a href="JaVaScRiPt:alert(1)">点我</a>',
+    '<a href="vbscript:msgbox(1)">点我</a>',
+    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">点我</a>',
+    "<svg onload=alert(1)><circle r=1></circle></svg>",
+    '<iframe src="https://evil.example/"></iframe>',
+    '<object data="x.swf"></object><embed src="x.swf">',
+    '<form action="https://evil.example/"><input name=p></form>',
+    "<style>body{display:none}</style>",
+    '<div onclick="alert(1)" onmouseover="alert(1)">文字</div>',
+    '<details open ontoggle=alert(1)><summary>x</summary></details>',
+    '<p style="position:fixed;background:url(https://evil.example/)">文字</p>',
+)
+STAFF_HTML_DANGEROUS = ("<script", "onerror", "onload", "onclick", "onmouseover", "ontoggle", "javascript:",
+                        "vbscript:", "data:text", "<svg", "<iframe", "<object", "<embed", "<form", "<input",
+                        "<style", "position", "evil.example/\"")
 # Breaks out of a quoted attribute (title goes into <title>, meta and data attributes).
 TITLE_PAYLOAD = "\" autofocus onfocus=\"window.__xss=30\" x=\"' onmouseover='alert(31)' "
 # Product text fields without a format rule (catalog/schema/products.schema.json).
