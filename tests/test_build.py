@@ -1,10 +1,12 @@
-"""The demo portal builds from the repository's data, with a page for every product and bank."""
+"""The demo portal builds from the repository's data, with a page for every product and bank; what
+`portal build` does with bad input, a bad output folder and a broken template."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -12,7 +14,8 @@ import pytest
 
 from generator.commands.build import load_input
 from generator.core.settings import project_paths
-from tests.conftest import ROOT, copy_project, run_portal
+from tests.conftest import ROOT, copy_project, edit_product, portal, run_portal
+from tests.quality.pages import every_page, html_files
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +36,8 @@ def test_demo_has_the_district_plan_banks_and_enough_products(demo_input):
         assert bank in names
     assert sum("中国银行" in b.name for b in demo_input.catalog.banks.values()) == 2
     assert len(demo_input.catalog.banks) == 11
-    products = demo_input.catalog.products
+    # What the site shows: products on sale today (a paused or expired one must not count).
+    products = [p for p in demo_input.catalog.products if p.is_published(dt.date.today())]
     assert len(products) >= 30
     covered = {g for p in products for g in p.guarantee_methods}
     assert covered == {"信用", "保证", "抵押", "质押", "政府性融资担保"}
@@ -75,7 +79,8 @@ def test_every_bank_page_lists_its_products(demo_site, demo_input):
         html = html_text(demo_site / "banks" / bank.bank_id / "index.html")
         assert bank.name in html and bank.hotline in html
         for product in demo_input.catalog.products_of(bank.bank_id):
-            assert f"products/{product.product_id}/" in html
+            linked = f"products/{product.product_id}/" in html
+            assert linked == product.is_published(dt.date.today()), product.product_id
 
 
 def test_lists_policy_cases_notice_and_home_exist(demo_site, demo_input):
@@ -86,7 +91,11 @@ def test_lists_policy_cases_notice_and_home_exist(demo_site, demo_input):
     published = [p.product_id for p in demo_input.catalog.products if p.is_published(dt.date.today())]
     assert sorted(listed) == sorted(published) and len(listed) == len(set(listed))
     policy = html_text(demo_site / "policies" / "tongqu-fuban-2024-23" / "index.html")
-    assert "通区府办发〔2024〕23号" in policy and "30" in policy and "1%" in policy
+    words = re.sub(r"<[^>]+>", "", policy[policy.index("<article"):policy.index("</article>")])
+    # What the plan promises, in its own words: an answer within 30 days, a fee of at most 1 %.
+    assert "通区府办发〔2024〕23号" in words
+    assert "在收到企业完整申请材料后 30 天内作出是否授信的决定" in words
+    assert "担保费率每年不超过 1%" in words
     notice = html_text(demo_site / "notices" / "illegal-intermediaries" / "index.html")
     for phrase in ("内部渠道", "包下款", "服务费", "咨询费", "渠道费", "垫资费", "保证金", "包装资料", "洗白征信"):
         assert phrase in notice
@@ -123,7 +132,7 @@ class _Scan(HTMLParser):
 
 
 def test_every_page_is_chinese_relative_and_fetches_nothing_external(demo_site):
-    pages = list(demo_site.rglob("*.html"))
+    pages = html_files(demo_site)
     assert len(pages) > 50
     for page in pages:
         scan = _Scan()
@@ -147,24 +156,29 @@ def tree_digest(root: Path) -> str:
     return digest.hexdigest()
 
 
-def test_invalid_bank_file_exits_1_and_leaves_out_untouched(tmp_path):
-    project = copy_project(tmp_path / "project")
-    out = tmp_path / "published"
-    run_portal("build", "--out", str(out), cwd=project, check=True)
-    before = tree_digest(out)
+def published_copy(demo_site: Path, out: Path) -> Path:
+    """An earlier publication in ``out``: what ``portal build`` wrote for the demo (demo_site)."""
+    return Path(shutil.copytree(demo_site, out))
 
-    csv_path = project / "catalog" / "banks" / "icbc" / "products.csv"
-    lines = csv_path.read_text(encoding="utf-8").splitlines(keepends=True)
-    header = lines[0].rstrip("\r\n").split(",")
-    rate_column = header.index("rate_min")
+
+# ---- end to end: the real command in a new process, one test per exit code ----
+
+def test_the_command_builds_the_demo_and_says_what_it_published(demo_build):
+    """Exit 0 (the session's demo build, tests/conftest.py): every page written, the first build said."""
+    site, result = demo_build
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    pages = len(every_page(site))
+    assert f"已生成 {pages} 个页面" in result.stdout, result.stdout
+    assert "变更报告：首次生成，没有可比较的上一版网站。" in result.stdout
+    assert f"输出到 {site}" in result.stdout
+
+
+def test_invalid_bank_file_exits_1_and_leaves_out_untouched(tmp_path, demo_site):
+    project = copy_project(tmp_path / "project")
+    out = published_copy(demo_site, tmp_path / "published")
+    before = tree_digest(out)
     # Break the first product's rate with a value a bank might type: "4.35%".
-    import csv
-    import io
-    rows = list(csv.reader(io.StringIO(csv_path.read_text(encoding="utf-8"))))
-    rows[1][rate_column] = "4.35%"
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
-    csv_path.write_text(buffer.getvalue(), encoding="utf-8")
+    edit_product(project, "icbc", 0, rate_min="4.35%")
 
     result = run_portal("build", "--out", str(out), cwd=project)
     assert result.returncode == 1
@@ -175,56 +189,47 @@ def test_invalid_bank_file_exits_1_and_leaves_out_untouched(tmp_path):
     assert not list(tmp_path.glob(".published.staging-*"))
 
 
-def test_bank_text_is_shown_as_text_never_markup_or_template(tmp_path):
+def test_build_refuses_an_out_dir_it_would_wrongly_destroy(tmp_path):
+    foreign = tmp_path / "documents"
+    foreign.mkdir()
+    (foreign / "工作报告.docx").write_bytes(b"not a site")
+    result = run_portal("build", "--out", str(foreign))
+    assert result.returncode == 2 and "为避免误删" in result.stderr and "Traceback" not in result.stderr
+    assert (foreign / "工作报告.docx").read_bytes() == b"not a site"
+
+
+# ---- the same command in-process ----
+
+def test_build_refuses_to_write_over_the_project(tmp_path):
     project = copy_project(tmp_path / "project")
-    import csv
-    import io
-    csv_path = project / "catalog" / "banks" / "icbc" / "products.csv"
-    rows = list(csv.reader(io.StringIO(csv_path.read_text(encoding="utf-8"))))
-    summary = rows[0].index("summary")
-    product_id = rows[1][rows[0].index("product_id")]
-    rows[1][summary] = '<b>粗体</b><script>alert(1)</script>{{ 7*7 }}{% if 1 %}x{% endif %}'
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
-    csv_path.write_text(buffer.getvalue(), encoding="utf-8")
-    out = tmp_path / "site"
-    run_portal("build", "--out", str(out), cwd=project, check=True)
-    html = (out / "products" / product_id / "index.html").read_text(encoding="utf-8")
+    result = portal("build", "--out", str(project), cwd=project)
+    assert result.returncode == 2
+    assert (project / "catalog" / "registry" / "banks.csv").exists()
+
+
+def test_a_folder_holding_an_earlier_build_is_replaced_as_a_whole(rebuilt_demo):
+    """The demo rebuilt over a copy of itself with a stray file (tests/conftest.py)."""
+    site, _ = rebuilt_demo
+    assert not (site / "stale.html").exists() and (site / "index.html").exists()
+
+
+def test_bank_text_is_shown_as_text_never_markup_or_template(hostile_site):
+    """The hostile variant's summary holds markup, a script and Jinja syntax (tests/variants.py)."""
+    page = hostile_site.site / "products" / hostile_site.bank_text_product / "index.html"
+    html = page.read_text(encoding="utf-8")
     assert "&lt;b&gt;粗体&lt;/b&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "{{ 7*7 }}{% if 1 %}x{% endif %}" in html
     assert "<script>alert(1)" not in html
 
 
-def test_build_refuses_an_out_dir_it_would_wrongly_destroy(tmp_path):
+def test_dead_links_in_staff_content_stop_the_build(tmp_path, demo_site):
     project = copy_project(tmp_path / "project")
-    result = run_portal("build", "--out", str(project), cwd=project)
-    assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert (project / "catalog" / "registry" / "banks.csv").exists()
-
-    foreign = tmp_path / "documents"
-    foreign.mkdir()
-    (foreign / "工作报告.docx").write_bytes(b"not a site")
-    result = run_portal("build", "--out", str(foreign), cwd=project)
-    assert result.returncode == 2 and "为避免误删" in result.stderr
-    assert (foreign / "工作报告.docx").read_bytes() == b"not a site"
-
-    # A folder that holds an earlier build is replaced as a whole, as promised.
-    out = tmp_path / "site"
-    run_portal("build", "--out", str(out), cwd=project, check=True)
-    (out / "stale.html").write_text("old", encoding="utf-8")
-    run_portal("build", "--out", str(out), cwd=project, check=True)
-    assert not (out / "stale.html").exists() and (out / "index.html").exists()
-
-
-def test_dead_links_in_staff_content_stop_the_build(tmp_path):
-    project = copy_project(tmp_path / "project")
-    out = tmp_path / "site"
-    run_portal("build", "--out", str(out), cwd=project, check=True)
+    out = published_copy(demo_site, tmp_path / "site")
     before = tree_digest(out)
     page = project / "content" / "pages" / "about.md"
     page.write_text(page.read_text(encoding="utf-8")
                     + "\n\n见[旧的办事指南](../old-guide/)和[本页说明](#no-such-section)。\n", encoding="utf-8")
-    result = run_portal("build", "--out", str(out), cwd=project)
+    result = portal("build", "--out", str(out), cwd=project)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "content/pages/about.md：链接“../old-guide/”指向的页面不存在" in result.stderr
     assert "“#no-such-section”不存在" in result.stderr
@@ -235,7 +240,7 @@ def test_a_broken_page_template_is_a_configuration_error_without_traceback(tmp_p
     project = copy_project(tmp_path / "project")
     template = project / "site_templates" / "pages" / "bank.html"
     template.write_text(template.read_text(encoding="utf-8") + "\n{% if %}\n", encoding="utf-8")
-    result = run_portal("build", "--out", str(tmp_path / "site"), cwd=project)
-    assert result.returncode == 2 and "Traceback" not in result.stderr
+    result = portal("build", "--out", str(tmp_path / "site"), cwd=project)
+    assert result.returncode == 2
     assert "页面模板有误" in result.stderr and "bank.html" in result.stderr
     assert not (tmp_path / "site").exists()

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +14,7 @@ from playwright.sync_api import Page
 
 from generator.site import search
 from generator.site.search import SearchIndexError, page_hashes
-from tests.conftest import ROOT, run_portal
+from tests.conftest import ROOT, portal
 
 
 def test_every_product_page_has_a_pagefind_hash(demo_site: Path):
@@ -77,11 +75,9 @@ def _tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_search_index_is_byte_identical_across_builds(tmp_path: Path):
-    first, second = tmp_path / "one", tmp_path / "two"
-    run_portal("build", "--out", str(first), check=True)
-    run_portal("build", "--out", str(second), check=True)
-    one, two = _tree(first / "pagefind"), _tree(second / "pagefind")
+def test_search_index_is_byte_identical_across_builds(demo_site: Path, rebuilt_demo):
+    """The session's demo build and a second build of the same input (tests/conftest.py)."""
+    one, two = _tree(demo_site / "pagefind"), _tree(rebuilt_demo[0] / "pagefind")
     assert len(one) > 10
     assert one.keys() == two.keys()
     differing = [name for name in one if one[name] != two[name]]
@@ -90,11 +86,8 @@ def test_search_index_is_byte_identical_across_builds(tmp_path: Path):
 
 def test_missing_pagefind_binary_is_a_configuration_error(tmp_path: Path):
     out = tmp_path / "out"
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "PORTAL_PAGEFIND": str(tmp_path / "no-such-pagefind")}
-    result = subprocess.run([sys.executable, "-m", "generator", "build", "--out", str(out)], cwd=ROOT,
-                            capture_output=True, text=True, env=env, check=False)
+    result = portal("build", "--out", str(out), env={"PORTAL_PAGEFIND": str(tmp_path / "no-such-pagefind")})
     assert result.returncode == 2, result.stderr
-    assert "Traceback" not in result.stderr + result.stdout
     assert "PORTAL_PAGEFIND" in result.stderr and "Pagefind" in result.stderr
     assert re.search(r"[\u4e00-\u9fff]", result.stderr)
     assert not out.exists()

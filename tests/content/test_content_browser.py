@@ -3,20 +3,20 @@ the notice changes; the policy filters work with the keyboard, without inline sc
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.conftest import SiteServer, copy_project, run_portal
+from tests.conftest import SiteServer, copy_project, portal
 
 pytestmark = pytest.mark.browser
 
 
-def test_banner_dismissal_persists_until_the_notice_changes(page: Page, tmp_path: Path):
+def test_banner_dismissal_persists_until_the_notice_changes(page: Page, tmp_path: Path, demo_site: Path):
     project = copy_project(tmp_path / "p")
-    out = tmp_path / "out"
-    run_portal("build", "--out", str(out), cwd=project, check=True)
+    out = Path(shutil.copytree(demo_site, tmp_path / "out"))    # what `portal build` wrote for this input
     server = SiteServer(out)
     try:
         page.goto(server.url + "products/")
@@ -35,7 +35,7 @@ def test_banner_dismissal_persists_until_the_notice_changes(page: Page, tmp_path
         notice = project / "content" / "notices" / "illegal-intermediaries.md"
         notice.write_text(notice.read_text(encoding="utf-8") + "\n新增提示：近期有人冒充工作人员收取“保证金”。\n",
                           encoding="utf-8")
-        run_portal("build", "--out", str(out), cwd=project, check=True)
+        portal("build", "--out", str(out), cwd=project, check=True)
         page.goto(server.url + "policies/")
         expect(page.locator(".portal-banner")).to_be_visible()
         page.locator(".portal-banner").get_by_role("link").click()
