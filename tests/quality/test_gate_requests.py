@@ -17,33 +17,33 @@ pytestmark = pytest.mark.browser
 EXTERNAL_SCRIPT = '<script src="https://cdn.example.com/tracker.js"></script>'
 
 
-def test_every_page_loads_only_from_the_local_server_without_errors(context, demo_site, site_url):
+def test_every_page_loads_only_from_the_local_server_without_errors(browser, demo_site, site_url):
     paths = every_page(demo_site) + [search_with_results()]
     assert len(paths) >= 60, paths
-    findings = crawl(context, site_url, paths)
+    findings = crawl(browser, site_url, paths)
     assert not findings, report(findings)
 
 
-def _crawl_copy(context, site_dir, paths):
+def _crawl_copy(browser, site_dir, paths):
     server = SiteServer(site_dir)
     try:
-        return crawl(context, server.url, paths)
+        return crawl(browser, server.url, paths)
     finally:
         server.stop()
 
 
-def test_crawl_gate_records_an_external_script_request(context, site_copy):
+def test_crawl_gate_records_an_external_script_request(browser, site_copy):
     # Without the CSP the browser really asks for the script: the crawl must record (and abort) it.
     page = site_copy / "about" / "index.html"
     page.write_text(re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "",
                            page.read_text(encoding="utf-8")), encoding="utf-8")
     inject(site_copy, "about/index.html", EXTERNAL_SCRIPT)
-    findings = _crawl_copy(context, site_copy, ["about/"])
+    findings = _crawl_copy(browser, site_copy, ["about/"])
     assert any(f.check == "external-request" and "cdn.example.com" in f.detail for f in findings), report(findings)
 
 
-def test_crawl_gate_reports_an_external_script_blocked_by_the_csp(context, site_copy):
+def test_crawl_gate_reports_an_external_script_blocked_by_the_csp(browser, site_copy):
     inject(site_copy, "about/index.html", EXTERNAL_SCRIPT)
-    findings = _crawl_copy(context, site_copy, ["about/"])
+    findings = _crawl_copy(browser, site_copy, ["about/"])
     assert any(f.page == "about/" and f.check == "console-error" and "Content Security Policy" in f.detail
                for f in findings), report(findings)
