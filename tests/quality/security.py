@@ -204,7 +204,9 @@ def check_inert(context: BrowserContext, site_url: str, paths: list[str],
             page.goto(site_url + path, wait_until="load")
             if path.startswith("search/?q="):
                 page.locator(SEARCH_RESULT_LINK).first.wait_for(timeout=15000)
-            page.wait_for_timeout(50)  # let onload/onerror/autofocus handlers of injected markup fire
+            # Let handlers of injected markup fire: onload/onerror ran before "load"; autofocus
+            # (onfocus) runs in the next rendering update, before that update's frame callbacks.
+            page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r))))")
             sentinel = page.evaluate("window.__xss")
             if sentinel != 0:
                 findings.append(Finding(path, "xss-script-ran", f"window.__xss became {sentinel!r}"))

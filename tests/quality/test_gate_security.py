@@ -46,16 +46,18 @@ def test_xss_payloads_in_bank_fields_and_content_are_inert_and_shown_as_typed(br
 def test_xss_gate_reports_a_payload_that_fires(browser, site_copy):
     inject(site_copy, "about/index.html", '<img src="x" onerror="window.__xss=1">')
     inject(site_copy, "mechanism/index.html", '<img src="x" onerror="alert(1)">')
+    # Fires only at the rendering update after "load": the crawl must wait for it.
+    inject(site_copy, "downloads/index.html", '<input autofocus onfocus="window.__xss=3">')
     context = browser.new_context(bypass_csp=True)
     server = SiteServer(site_copy)
     try:
-        findings = check_inert(context, server.url, ["about/", "mechanism/"],
+        findings = check_inert(context, server.url, ["about/", "mechanism/", "downloads/"],
                                shown={"about/": ["<b>shown as typed</b>"]})
     finally:
         context.close()
         server.stop()
     checks = {(f.page, f.check) for f in findings}
-    assert {("about/", "xss-script-ran"), ("mechanism/", "xss-dialog"),
+    assert {("about/", "xss-script-ran"), ("mechanism/", "xss-dialog"), ("downloads/", "xss-script-ran"),
             ("about/", "payload-not-shown-as-typed")} <= checks, report(findings)
 
 
