@@ -200,10 +200,20 @@ def test_the_command_line_reports_a_broken_file_as_a_configuration_error(tmp_pat
 
 # ---------------------------------------------------------------- interpret() in Chromium
 
-@pytest.fixture()
-def interpret(page: Page):
+@pytest.fixture(scope="module")
+def script_page(browser):
+    """One blank page holding assets/queries.js for every test of its pure functions (they keep no state)."""
+    context = browser.new_context()
+    page = context.new_page()
     page.set_content("<html><body></body></html>")
     page.add_script_tag(path=str(SCRIPT))
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def interpret(script_page: Page):
+    page = script_page
     compiled = SHIPPED.to_browser()
 
     def run(text: str) -> dict:
@@ -253,7 +263,8 @@ def test_interpret(interpret, text, state, sort, rest):
 
 
 @pytest.mark.browser
-def test_interpret_reports_matches_normalises_and_searches(interpret, page: Page):
+def test_interpret_reports_matches_normalises_and_searches(interpret, script_page: Page):
+    page = script_page
     result = interpret("农商行 不要抵押 便宜")
     assert result["matches"] == [{"phrase": "农商行", "label": "农商银行：达州农商银行、成都农商银行"},
                                  {"phrase": "不要抵押", "label": "免抵押：信用、保证或政府性融资担保"},
@@ -268,7 +279,8 @@ def test_interpret_reports_matches_normalises_and_searches(interpret, page: Page
 
 
 @pytest.mark.browser
-def test_python_and_javascript_agree_on_separators_and_normalising(interpret, page: Page):
+def test_python_and_javascript_agree_on_separators_and_normalising(script_page: Page):
+    page = script_page
     js = page.evaluate("""() => {
         const out = [];
         for (let c = 0; c < 0x10000; c++) {
