@@ -12,7 +12,8 @@ import pytest
 from generator.site import finder
 from generator.site.model import make_model
 from generator.commands.build import load_input
-from generator.core.settings import ConfigError, project_paths
+from generator.core.errors import ConfigError
+from generator.core.settings import project_paths
 from tests.conftest import ROOT
 
 

@@ -23,9 +23,9 @@ from typing import Any
 
 import yaml
 
+from generator.core.errors import ConfigError
 from generator.core.models import BankRecord
 from generator.core.schema import CanonicalSchema
-from generator.core.settings import ConfigError
 
 QUERIES_NAME = "queries.yml"
 MAX_BYTES = 256 * 1024

@@ -17,9 +17,10 @@ from pathlib import Path
 
 import yaml
 
+from generator.core.errors import ConfigError
 from generator.core.issues import IssueList
 from generator.core.models import ProductRecord
-from generator.core.settings import ConfigError, ProjectPaths
+from generator.core.settings import ProjectPaths
 
 WORDLIST_NAME = "wordlist.yml"
 SCOPES = ("product", "content")

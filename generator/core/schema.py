@@ -17,8 +17,8 @@ from typing import Any
 
 from frictionless import Schema
 
+from generator.core.errors import ConfigError
 from generator.core.offline import offline_frictionless
-from generator.core.settings import ConfigError
 
 # DESIGN.md section 3: list values are separated by 、 ； ; or , (the full-width ，is what
 # people type on Chinese keyboards, so it is accepted too).

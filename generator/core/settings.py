@@ -20,9 +20,6 @@ import yaml
 
 from generator.core.errors import ConfigError
 
-__all__ = ["ConfigError", "Footer", "PortalSettings", "ProjectPaths", "load_settings", "project_paths",
-           "check_warning_notice"]
-
 # 网站标识码: 10 characters, letters and digits (e.g. 5117020001, or bm… for ministries).
 SITE_CODE = re.compile(r"^[A-Za-z0-9]{10}$")
 # ICP 备案号: province abbreviation + ICP备 + number + 号, optionally -N for a site (蜀ICP备12345678号-1).
@@ -50,7 +47,6 @@ class Footer:
     sample: bool = False         # values are placeholders: every one is marked 示例
     icp_url: str = ICP_LOOKUP
     police_url: str = ""
-
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from generator.core.settings import ConfigError
+from generator.core.errors import ConfigError
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100

@@ -21,7 +21,7 @@ import os
 from pathlib import Path
 
 from generator.core import urls
-from generator.core.settings import ConfigError
+from generator.core.errors import ConfigError
 from generator.site.fields import format_number
 from generator.site.model import LIST_PAGE_SIZE as PAGE_SIZE
 from generator.site.model import SiteModel

@@ -8,7 +8,8 @@ import pytest
 from playwright.sync_api import Page
 
 from generator.commands.build import load_input
-from generator.core.settings import ConfigError, project_paths
+from generator.core.errors import ConfigError
+from generator.core.settings import project_paths
 from generator.core.issues import IssueList
 from generator.core.models import BankRecord
 from generator.content.queries import MAX_BYTES, SEPARATOR, load_queries, normalise
