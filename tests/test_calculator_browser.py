@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from generator.site.fields import CALCULABLE_METHODS, QUOTED_METHODS
 from tests.quality.accessibility import audit, set_elder_mode, settle_animations
@@ -135,13 +136,25 @@ def fill(page: Page, amount: str, months: int, rate: str, method: str | None = N
         page.locator('#calculator select[name="method"]').select_option(method)
 
 
+# Every output at once, in the page: its text ("—" for none) and its data-value ("" for none).
+_SHOWN = """names => Object.fromEntries(names.map(n => {
+    const node = document.querySelector(`#calculator [data-calc="${n}"]`);
+    return [n, node && [node.textContent.replace(/\\s+/g, " ").trim(), node.getAttribute("data-value")]];
+}))"""
+_MATCH = f"""([names, want]) => {{
+    const shown = ({_SHOWN})(names);
+    return names.every(n => shown[n] && shown[n][0] === (want[n] ?? "—") && shown[n][1] === (want[n] ?? ""));
+}}"""
+
+
 def expect_figures(page: Page, want: dict[str, str | None], case: object) -> None:
-    for name in OUTPUTS:
-        node = page.locator(f'#calculator [data-calc="{name}"]')
-        expect(node, f"{name} for {case}").to_have_text(want[name] or "—")
-        expect(node).to_have_attribute("data-value", want[name] or "")
-        if want[name]:
-            assert float(node.inner_text()) == float(want[name])
+    """Each output shows the expected figure as text and as data-value, waiting (5 s) as expect()
+    would; one check in the page instead of three round trips per output."""
+    try:
+        page.wait_for_function(_MATCH, arg=[list(OUTPUTS), want], timeout=5000)
+    except PlaywrightTimeout:
+        shown = page.evaluate(_SHOWN, list(OUTPUTS))
+        raise AssertionError(f"calculator figures for {case}:\n want  {want}\n shown {shown}") from None
 
 
 def edge_cases(p: dict) -> list[tuple[str, int, str]]:

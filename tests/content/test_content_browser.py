@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 def test_banner_dismissal_persists_until_the_notice_changes(page: Page, tmp_path: Path, demo_site: Path):
     project = copy_project(tmp_path / "p")
     out = Path(shutil.copytree(demo_site, tmp_path / "out"))    # what `portal build` wrote for this input
-    server = SiteServer(out)
+    server = SiteServer(out, rebuilt=True)
     try:
         page.goto(server.url + "products/")
         banner = page.locator(".portal-banner")
