@@ -1,4 +1,4 @@
-"""Shared fixtures: the demo site and the shared project variants built once per session, the
+"""Shared fixtures: the demo site and the shared project variants built once per test run, the
 command line (in a new process or in-process), a loopback server, and Chromium.
 
 Browser tests use pytest-playwright with Debian's Chromium (Playwright cannot download its
@@ -9,22 +9,26 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import fcntl
 import functools
 import http.server
 import io
 import json
 import os
+import pickle
 import shutil
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+T = TypeVar("T")
 CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -116,12 +120,34 @@ def edit_product(project: Path, bank: str, index: int, **fields: str) -> str:
     return _rewrite_products(project, bank, lambda rows: rows[index].update(fields))[index]["product_id"]
 
 
+def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], T]) -> T:
+    """``build(folder)`` once per test run, its result shared by every pytest-xdist worker.
+
+    A session fixture runs once per worker process; a site build costs 2 s or more of CPU. The
+    first worker to ask builds under a lock in the run's temporary folder and leaves the result
+    (pickled) there; the others wait and read it. Without xdist it simply builds."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return build(tmp_path_factory.mktemp(name))
+    shared = tmp_path_factory.getbasetemp().parent / f"built-once-{name}"   # this run's folder
+    shared.mkdir(exist_ok=True)
+    with (shared / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        result_file = shared / "result.pickle"
+        if not result_file.exists():
+            result_file.write_bytes(pickle.dumps(build(shared / "work")))
+        return pickle.loads(result_file.read_bytes())
+
+
 @pytest.fixture(scope="session")
 def demo_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess]:
-    """The demo portal, built once per session by the real command in a new process (the
+    """The demo portal, built once per test run by the real command in a new process (the
     end-to-end test of ``portal build`` exiting 0 reads its output: tests/test_build.py)."""
-    out = tmp_path_factory.mktemp("demo") / "site"
-    return out, run_portal("build", "--out", str(out), check=True)
+
+    def build(folder: Path) -> tuple[Path, subprocess.CompletedProcess]:
+        out = folder / "site"
+        return out, run_portal("build", "--out", str(out), check=True)
+
+    return built_once(tmp_path_factory, "demo", build)
 
 
 @pytest.fixture(scope="session")
@@ -134,9 +160,13 @@ def demo_site(demo_build) -> Path:
 def rebuilt_demo(demo_site: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """The demo built again from the same input over a copy of ``demo_site`` holding a stray file
     (in-process): the rebuilt site and what the command printed."""
-    out = Path(shutil.copytree(demo_site, tmp_path_factory.mktemp("rebuilt") / "site"))
-    (out / "stale.html").write_text("old", encoding="utf-8")
-    return out, portal("build", "--out", str(out), check=True).stdout
+
+    def build(folder: Path) -> tuple[Path, str]:
+        out = Path(shutil.copytree(demo_site, folder / "site"))
+        (out / "stale.html").write_text("old", encoding="utf-8")
+        return out, portal("build", "--out", str(out), check=True).stdout
+
+    return built_once(tmp_path_factory, "rebuilt-demo", build)
 
 
 @pytest.fixture(scope="session")
@@ -144,7 +174,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory):
     """A project with hostile text in every kind of input, built once (see tests/variants.py)."""
     from tests.variants import build_hostile
 
-    return build_hostile(tmp_path_factory.mktemp("hostile"))
+    return built_once(tmp_path_factory, "hostile", build_hostile)
 
 
 @pytest.fixture(scope="session")
@@ -152,7 +182,7 @@ def product_variants(tmp_path_factory: pytest.TempPathFactory):
     """Test products with empty, filled and longest fields, built with and without a public address."""
     from tests.variants import build_product_variants
 
-    return build_product_variants(tmp_path_factory.mktemp("variants"))
+    return built_once(tmp_path_factory, "product-variants", build_product_variants)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
