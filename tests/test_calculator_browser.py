@@ -21,7 +21,7 @@ from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from generator.site.fields import CALCULABLE_METHODS, QUOTED_METHODS
-from tests.quality.accessibility import audit, set_elder_mode, settle_animations
+from tests.quality.accessibility import audit, set_elder_mode, settle_animations, start_in_elder_mode
 from tests.quality.findings import report
 
 pytestmark = pytest.mark.browser
@@ -603,7 +603,7 @@ def test_estimate_note_is_visible_and_section_is_not_indexed(page: Page, site_ur
 def test_phone_layout_full_width_inputs_and_touch_targets(page: Page, site_url: str, catalogue, elder: bool):
     page.set_viewport_size(PHONE)
     if elder:
-        page.add_init_script("localStorage.setItem('portal-elder-mode', 'on')")
+        start_in_elder_mode(page)
     open_product(page, site_url, two_methods(catalogue))
     calc = page.locator("#calculator")
     inner = calc.locator(".portal-calc__inputs").bounding_box()

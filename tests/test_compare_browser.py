@@ -17,14 +17,13 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.quality.accessibility import audit, set_elder_mode
+from tests.quality.accessibility import audit, set_elder_mode, start_in_elder_mode
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 STORE_KEY = "portal-compare"          # the finder's 加入对比 selection (assets/products.js)
-ELDER = "localStorage.setItem('portal-elder-mode', 'on')"
 
 
 @pytest.fixture(scope="module")
@@ -336,7 +335,7 @@ def test_unknown_ids_in_a_link_are_dropped_and_counted(page: Page, site_url: str
 @pytest.mark.parametrize("elder", [False, True], ids=["normal", "elder"])
 def test_on_a_phone_labels_stay_put_and_names_stay_in_view(page: Page, site_url: str, four, elder: bool):
     if elder:
-        page.add_init_script(ELDER)
+        start_in_elder_mode(page)
     page.set_viewport_size(PHONE)
     open_compare(page, site_url, four)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
@@ -457,7 +456,7 @@ def nfkc(text: str) -> str:
 @pytest.mark.parametrize("elder", [False, True], ids=["normal", "elder"])
 def test_four_products_print_on_a4_without_cut_off_columns(page: Page, site_url: str, four, elder: bool):
     if elder:
-        page.add_init_script(ELDER)
+        start_in_elder_mode(page)
     page.set_viewport_size(PHONE)
     open_compare(page, site_url, four)
     page.emulate_media(media="print")

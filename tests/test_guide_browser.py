@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.conftest import ROOT, LoopbackServer
-from tests.quality.accessibility import VIEWPORTS, audit, set_elder_mode, settle_animations
+from tests.quality.accessibility import VIEWPORTS, audit, set_elder_mode, settle_animations, start_in_elder_mode
 from tests.test_products_browser import NO_COLLATERAL, matches, rate_order, result_ids
 
 pytestmark = pytest.mark.browser
@@ -396,15 +396,14 @@ new PerformanceObserver(list => list.getEntries().forEach(e => {
 
 
 @pytest.mark.parametrize("elder", [False, True], ids=["normal", "elder"])
-def test_after_the_guide_the_first_result_is_on_the_first_phone_screen(browser, site_url: str, catalogue,
+def test_after_the_guide_the_first_result_is_on_the_first_phone_screen(page: Page, site_url: str, catalogue,
                                                                        elder: bool):
     """The answers' conditions fold into one line (修改条件 brings them back), so the owner sees a
     product, its rate included, without scrolling, and nothing jumps while the finder starts."""
-    context = browser.new_context(viewport=PHONE, locale="zh-CN")
+    page.set_viewport_size(PHONE)
     if elder:
-        context.add_init_script("localStorage.setItem('portal-elder-mode', 'on')")
-    context.add_init_script(LAYOUT_SHIFTS)
-    page = context.new_page()
+        start_in_elder_mode(page)
+    page.add_init_script(LAYOUT_SHIFTS)
     page.goto(site_url + "guide/")
     # Four answers (chips would take several rows) and results that include 续贷 products (the
     # sort note shows too): the tallest stack above the list.
@@ -425,14 +424,12 @@ def test_after_the_guide_the_first_result_is_on_the_first_phone_screen(browser, 
     expect(page.locator("#finder-chips button.portal-chip").first).to_be_focused()
     expect(page.locator("#finder-chips button.portal-chip:not(.portal-chip--all)")).to_have_count(4)
     expect(page.locator("#finder-q")).to_be_visible()
-    context.close()
 
 
-def test_a_shared_link_does_not_claim_the_recipient_answered(browser, site_url: str, catalogue):
+def test_a_shared_link_does_not_claim_the_recipient_answered(page: Page, site_url: str, catalogue):
     """Only the tab that came from 帮我选 says "您在帮我选中的回答"; another tab, or another browser,
     opening the same link reads a neutral line (and on a desktop the list needs no summary)."""
-    context = browser.new_context(viewport=PHONE, locale="zh-CN")
-    page = context.new_page()
+    page.set_viewport_size(PHONE)
     page.goto(site_url + "guide/")
     answer_guide(page, customer="小微企业主", online=True)
     submit(page)
@@ -449,7 +446,7 @@ def test_a_shared_link_does_not_claim_the_recipient_answered(browser, site_url: 
     expect(note).to_contain_text("按您在“帮我选”中的回答列出")
     shared = page.url
     for viewport in (PHONE, DESKTOP):
-        other = context.new_page()                                     # another tab: its own session
+        other = page.context.new_page()                                # another tab: its own session
         other.set_viewport_size(viewport)
         other.goto(shared)
         expect(other.locator("#finder[data-finder-renders]")).to_have_count(1)
@@ -463,7 +460,6 @@ def test_a_shared_link_does_not_claim_the_recipient_answered(browser, site_url: 
         state = {"customer": ["小微企业主"], "online": True}
         assert result_ids(other) == rate_order([p for p in catalogue if matches(p, state)])
         other.close()
-    context.close()
 
 
 def test_the_guide_has_the_sites_skip_link(page: Page, site_url: str):
@@ -500,9 +496,8 @@ def test_the_skip_link_keeps_a_private_state(page: Page, site_url: str):
 
 @pytest.mark.parametrize("elder", [False, True], ids=["normal", "elder"])
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
-def test_guide_and_its_results_pass_axe(browser, site_url: str, viewport: str, elder: bool):
-    context = browser.new_context(viewport=VIEWPORTS[viewport], locale="zh-CN")
-    page = context.new_page()
+def test_guide_and_its_results_pass_axe(page: Page, site_url: str, viewport: str, elder: bool):
+    page.set_viewport_size(VIEWPORTS[viewport])
     page.goto(site_url + "guide/")
     set_elder_mode(page, elder)
     page.reload()
@@ -524,6 +519,5 @@ def test_guide_and_its_results_pass_axe(browser, site_url: str, viewport: str, e
         page.get_by_role("button", name="修改条件").click()
         findings += audit(page, f"finder from guide, conditions shown {viewport}")
         wide = max(wide, page.evaluate("document.documentElement.scrollWidth"))
-    context.close()
     assert findings == [], "\n".join(str(f) for f in findings)
     assert wide <= VIEWPORTS[viewport]["width"]

@@ -13,6 +13,8 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.quality.accessibility import start_in_elder_mode
+
 pytestmark = pytest.mark.browser
 
 DESKTOP = {"width": 1280, "height": 900}
@@ -350,7 +352,7 @@ def test_cards_show_the_registry_wording(page: Page, site_url: str, catalogue, b
 def test_first_results_on_the_first_phone_screen(page: Page, site_url: str, elder: bool, query: str):
     page.set_viewport_size(PHONE)
     if elder:
-        page.add_init_script("localStorage.setItem('portal-elder-mode', 'on')")
+        start_in_elder_mode(page)
     open_finder(page, site_url, query)
     rate = page.locator("[data-product-results] > li").first.locator(".portal-card__rate")
     box = rate.bounding_box()      # the first product's name and rate, not only its top edge
@@ -382,7 +384,7 @@ def test_cards_say_when_a_guarantee_fee_comes_on_top_of_the_rate(page: Page, sit
 def test_the_compare_bar_stays_short_on_a_phone(page: Page, site_url: str, catalogue, elder: bool):
     page.set_viewport_size(PHONE)
     if elder:
-        page.add_init_script("localStorage.setItem('portal-elder-mode', 'on')")
+        start_in_elder_mode(page)
     open_finder(page, site_url)
     bar = page.locator("#compare-bar")
     for n, p in enumerate(catalogue[:4], start=1):
@@ -418,7 +420,7 @@ def test_without_javascript_every_product_is_listed_in_pages(browser, site_url: 
 def test_nothing_overflows_a_phone_screen(page: Page, site_url: str, path: str, elder: bool):
     page.set_viewport_size(PHONE)
     if elder:
-        page.add_init_script("localStorage.setItem('portal-elder-mode', 'on')")
+        start_in_elder_mode(page)
     page.goto(site_url + path)
     page.wait_for_load_state("load")
     wide = page.evaluate("""() => [...document.querySelectorAll('body *')]

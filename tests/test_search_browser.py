@@ -17,6 +17,7 @@ from playwright.sync_api import Page, expect
 from generator.commands.build import load_input
 from generator.core.settings import project_paths
 from tests.conftest import ROOT
+from tests.quality.accessibility import start_in_elder_mode
 
 pytestmark = pytest.mark.browser
 
@@ -145,36 +146,32 @@ def test_no_results_suggests_other_words_and_the_main_lists(page: Page, site_url
 # ---------------------------------------------------------------- what a result shows
 
 @pytest.mark.parametrize("elder", [False, True], ids=["normal", "elder-mode"])
-def test_first_result_is_on_the_first_phone_screen(browser, site_url: str, elder: bool):
-    context = browser.new_context(viewport=PHONE, locale="zh-CN")
-    page = context.new_page()
-    try:
-        open_search(page, site_url, "担保")
-        if elder:
-            page.locator(".portal-elder-toggle").click()    # the header button, as a visitor does
-            expect(page.locator("html")).to_have_class(re.compile(r"\bportal-elder\b"))
-            assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == "24px"
-        toggle = page.locator("#portal-ss-toggle")
-        expect(toggle).to_be_visible()
-        expect(toggle).to_have_text(re.compile(r"筛选\s*\(0\)"))
-        expect(page.locator("#portal-ss-filters")).to_be_hidden()
-        top = page.locator(RESULT).first.bounding_box()["y"]
-        status_bottom = page.locator("#portal-ss-status").bounding_box()
-        toggle_box = toggle.bounding_box()
-        assert toggle_box["y"] >= status_bottom["y"] + status_bottom["height"] - 1, "筛选 comes after the status line"
-        assert top < PHONE["height"], f"first result starts at {top:.0f} px, below the first screen"
-        # The disclosure opens the filters in place, and says so.
-        toggle.click()
-        expect(toggle).to_have_attribute("aria-expanded", "true")
-        expect(page.locator('#portal-ss-filters fieldset[data-group="kind"]')).to_be_visible()
-        set_facet(page, "kind", "产品")
-        expect(toggle).to_have_text(re.compile(r"筛选\s*\(1\)"))
-        page.get_by_role("button", name="查看结果").click()    # closes the filters, back above the results
-        expect(toggle).to_have_attribute("aria-expanded", "false")
-        expect(toggle).to_be_focused()
-        expect(page.locator("#portal-ss-filters")).to_be_hidden()
-    finally:
-        context.close()
+def test_first_result_is_on_the_first_phone_screen(page: Page, site_url: str, elder: bool):
+    page.set_viewport_size(PHONE)
+    open_search(page, site_url, "担保")
+    if elder:
+        page.locator(".portal-elder-toggle").click()    # the header button, as a visitor does
+        expect(page.locator("html")).to_have_class(re.compile(r"\bportal-elder\b"))
+        assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == "24px"
+    toggle = page.locator("#portal-ss-toggle")
+    expect(toggle).to_be_visible()
+    expect(toggle).to_have_text(re.compile(r"筛选\s*\(0\)"))
+    expect(page.locator("#portal-ss-filters")).to_be_hidden()
+    top = page.locator(RESULT).first.bounding_box()["y"]
+    status_bottom = page.locator("#portal-ss-status").bounding_box()
+    toggle_box = toggle.bounding_box()
+    assert toggle_box["y"] >= status_bottom["y"] + status_bottom["height"] - 1, "筛选 comes after the status line"
+    assert top < PHONE["height"], f"first result starts at {top:.0f} px, below the first screen"
+    # The disclosure opens the filters in place, and says so.
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(page.locator('#portal-ss-filters fieldset[data-group="kind"]')).to_be_visible()
+    set_facet(page, "kind", "产品")
+    expect(toggle).to_have_text(re.compile(r"筛选\s*\(1\)"))
+    page.get_by_role("button", name="查看结果").click()    # closes the filters, back above the results
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(toggle).to_be_focused()
+    expect(page.locator("#portal-ss-filters")).to_be_hidden()
 
 
 def test_kind_badges_match_the_page_kind(page: Page, site_url: str):
@@ -282,51 +279,47 @@ FREE_OF_COLLATERAL = {"信用", "保证", "政府性融资担保"}
 
 @pytest.mark.parametrize("elder", [False, True], ids=["normal", "elder-mode"])
 def test_plain_words_show_the_finder_box_on_the_first_screen_and_the_finder_lists_matching_products(
-        browser, site_url: str, demo_site, elder: bool):
-    context = browser.new_context(viewport=PHONE, locale="zh-CN")
+        page: Page, site_url: str, demo_site, elder: bool):
+    page.set_viewport_size(PHONE)
     if elder:
-        context.add_init_script("window.localStorage.setItem('portal-elder-mode', 'on')")
-    page = context.new_page()
-    try:
-        query = "个体户 不要抵押"
-        open_search(page, site_url, query)
-        if elder:
-            assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == "24px"
-        box = page.locator(FINDER_BOX)
-        expect(box).to_be_visible()
-        expect(box).to_contain_text("按您的需求查找贷款产品")
-        labels = box.locator("#portal-ss-intent-labels").inner_text()
-        assert "个体工商户" in labels and "免抵押" in labels, labels
-        assert labels.count("个体工商户") == 1, f"labels are deduplicated: {labels}"
-        link = box.get_by_role("link", name="在产品库中按条件查看")
-        expect(link).to_be_visible()
-        # The box and its button are on the first phone screen, above the results.
-        for part in (box, link):
-            bottom = part.bounding_box()
-            assert bottom["y"] + bottom["height"] <= PHONE["height"], f"ends at {bottom['y'] + bottom['height']:.0f} px"
-        first = page.locator(RESULT).first
-        if first.count():
-            assert box.bounding_box()["y"] < first.bounding_box()["y"], "the box comes before the results"
-        # One way on to the finder, not two: the plain link gives way to the box.
-        expect(page.locator("#portal-ss-products")).to_be_hidden()
-        # The link hands over the query as typed; the finder interprets it itself.
-        assert finder_query(link.get_attribute("href")) == {"q": [query]}
+        start_in_elder_mode(page)
+    query = "个体户 不要抵押"
+    open_search(page, site_url, query)
+    if elder:
+        assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == "24px"
+    box = page.locator(FINDER_BOX)
+    expect(box).to_be_visible()
+    expect(box).to_contain_text("按您的需求查找贷款产品")
+    labels = box.locator("#portal-ss-intent-labels").inner_text()
+    assert "个体工商户" in labels and "免抵押" in labels, labels
+    assert labels.count("个体工商户") == 1, f"labels are deduplicated: {labels}"
+    link = box.get_by_role("link", name="在产品库中按条件查看")
+    expect(link).to_be_visible()
+    # The box and its button are on the first phone screen, above the results.
+    for part in (box, link):
+        bottom = part.bounding_box()
+        assert bottom["y"] + bottom["height"] <= PHONE["height"], f"ends at {bottom['y'] + bottom['height']:.0f} px"
+    first = page.locator(RESULT).first
+    if first.count():
+        assert box.bounding_box()["y"] < first.bounding_box()["y"], "the box comes before the results"
+    # One way on to the finder, not two: the plain link gives way to the box.
+    expect(page.locator("#portal-ss-products")).to_be_hidden()
+    # The link hands over the query as typed; the finder interprets it itself.
+    assert finder_query(link.get_attribute("href")) == {"q": [query]}
 
-        link.click()
-        expect(page).to_have_url(re.compile(r"/products/"))
-        expect(page.locator("#finder[data-finder-renders]")).to_have_count(1)
-        listed = page.locator("[data-product-results] > li").evaluate_all(
-            "els => els.map(e => e.getAttribute('data-product-id'))")
-        products = json.loads((demo_site / "downloads" / "products.json").read_text(encoding="utf-8"))["products"]
-        eligible = {p["product_id"] for p in products
-                    if "个体工商户" in p["target_customers"] and FREE_OF_COLLATERAL & set(p["guarantee_methods"])}
-        page_size = json.loads((demo_site / "assets" / "data" / "finder.json").read_text(encoding="utf-8"))["page_size"]
-        assert eligible, "the demo data should have products for 个体工商户 without collateral"
-        assert set(listed) <= eligible, f"not for 个体工商户 without collateral: {set(listed) - eligible}"
-        # Which products: the first page of the eligible ones, in the catalogue's order.
-        assert listed == [p["product_id"] for p in products if p["product_id"] in eligible][:page_size]
-    finally:
-        context.close()
+    link.click()
+    expect(page).to_have_url(re.compile(r"/products/"))
+    expect(page.locator("#finder[data-finder-renders]")).to_have_count(1)
+    listed = page.locator("[data-product-results] > li").evaluate_all(
+        "els => els.map(e => e.getAttribute('data-product-id'))")
+    products = json.loads((demo_site / "downloads" / "products.json").read_text(encoding="utf-8"))["products"]
+    eligible = {p["product_id"] for p in products
+                if "个体工商户" in p["target_customers"] and FREE_OF_COLLATERAL & set(p["guarantee_methods"])}
+    page_size = json.loads((demo_site / "assets" / "data" / "finder.json").read_text(encoding="utf-8"))["page_size"]
+    assert eligible, "the demo data should have products for 个体工商户 without collateral"
+    assert set(listed) <= eligible, f"not for 个体工商户 without collateral: {set(listed) - eligible}"
+    # Which products: the first page of the eligible ones, in the catalogue's order.
+    assert listed == [p["product_id"] for p in products if p["product_id"] in eligible][:page_size]
 
 
 def test_amount_and_term_also_show_the_finder_box(page: Page, site_url: str):

@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 
 from generator.core.settings import load_settings
 from tests.conftest import ROOT, SiteServer
+from tests.quality.accessibility import start_in_elder_mode
 from tests.variants import LONGEST
 from tests.variants import VARIANT_BASE_URL as BASE_URL
 
@@ -81,12 +82,11 @@ def test_qr_code_encodes_the_public_address(sites):
 
 @pytest.mark.parametrize("elder", [False, True], ids=["normal", "elder"])
 @pytest.mark.parametrize("product_id", ["abc-test-longest", "abc-test-empty"])
-def test_a_product_prints_on_one_a4_page_with_qr_disclaimer_and_date(browser, sites, elder, product_id):
+def test_a_product_prints_on_one_a4_page_with_qr_disclaimer_and_date(page: Page, sites, elder, product_id):
     _, url = sites["with"]
-    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page.set_viewport_size({"width": 390, "height": 844})
     if elder:
-        context.add_init_script("localStorage.setItem('portal-elder-mode', 'on')")
-    page = context.new_page()
+        start_in_elder_mode(page)
     page.goto(f"{url}products/{product_id}/")
     page.wait_for_load_state("load")
     assert pdf_pages(page.pdf(format="A4", print_background=True)) == 1
@@ -105,7 +105,6 @@ def test_a_product_prints_on_one_a4_page_with_qr_disclaimer_and_date(browser, si
                    ".portal-fields", "#eligibility", "#materials", ".portal-calc"):
         for node in page.locator(hidden).all():
             expect(node).to_be_hidden()
-    context.close()
 
 
 def test_demo_product_pages_carry_share_tags_and_qr_codes(demo_site):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page
+from playwright.sync_api import BrowserContext, Page
 
 from tests.quality.findings import Finding
 from tests.quality.pages import SEARCH_RESULT_LINK
@@ -58,6 +58,12 @@ def settle_animations(page: Page) -> None:
             await Promise.all(running.map(a => a.finished.catch(() => null)));
         }
     }""")
+
+
+def start_in_elder_mode(target: Page | BrowserContext) -> None:
+    """Every page ``target`` loads from now on starts in 适老化 mode, as for a visitor who chose it
+    on an earlier visit (assets/elder.js reads the choice before the first paint)."""
+    target.add_init_script(f"localStorage.setItem('{ELDER_STORAGE_KEY}', 'on')")
 
 
 def set_elder_mode(page: Page, on: bool) -> None:
