@@ -9,8 +9,14 @@ cd "$(dirname "$0")/.."
 
 python="${PYTHON:-python3}"
 [ -x .venv/bin/python ] || "$python" -m venv .venv
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[test]" 2>&1 \
-  | grep -v "^WARNING: Location" || true
+# pip runs again only when the pins changed since the last install (a stamp in .venv); it takes
+# ~3 s even when everything is installed, on every `make test`.
+stamp=.venv/.portal-test-deps
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ constraints.txt -nt "$stamp" ]; then
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[test]" 2>&1 \
+    | grep -v "^WARNING: Location" || true
+  touch "$stamp"
+fi
 .venv/bin/python -c "import generator, playwright, pytest" # fail early if the install did not work
 
 missing=()
@@ -32,6 +38,10 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-if [ -f tests/quality/package-lock.json ]; then
-  (cd tests/quality && npm ci --no-audit --no-fund --loglevel=error)
+# The gates' npm tools likewise: npm ci (11 s, it reinstalls everything) only after a change.
+quality=tests/quality
+if [ -f $quality/package-lock.json ] && { [ ! -f $quality/node_modules/.package-lock.json ] \
+   || [ $quality/package-lock.json -nt $quality/node_modules/.package-lock.json ] \
+   || [ $quality/package.json -nt $quality/node_modules/.package-lock.json ]; }; then
+  (cd $quality && npm ci --no-audit --no-fund --loglevel=error)
 fi
