@@ -21,7 +21,7 @@ from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from generator.site.fields import CALCULABLE_METHODS, QUOTED_METHODS
-from tests.quality.accessibility import audit, set_elder_mode, settle_animations, start_in_elder_mode
+from tests.quality.accessibility import audit, set_elder_mode, start_in_elder_mode
 from tests.quality.findings import report
 
 pytestmark = pytest.mark.browser
@@ -628,18 +628,15 @@ def test_axe_with_schedule_open_and_an_error_shown(page: Page, site_url: str, ca
     page.locator("#calculator details.portal-calc__schedule > summary").click()
     expect(page.locator("#calculator tbody[data-calc-rows] tr").first).to_be_visible()
     # Clicking and filling scroll the page, and Material fades its header tabs and back-to-top
-    # button in or out over ~0.4 s: audit the settled page, not a half-transparent blend.
-    settle_animations(page)
+    # button in or out over ~0.4 s: audit() waits for the page to settle, not a half-transparent blend.
     findings = audit(page, f"products/{p['product_id']}/ (schedule open)")
     page.locator('#calculator input[name="months"]').fill("0")
     expect(page.locator("#calc-months-error")).not_to_have_text("")
-    settle_animations(page)
     findings += audit(page, f"products/{p['product_id']}/ (error shown)")
     # A product the bank quotes, reached from the finder with an amount beyond its range.
     q = next((q for q in catalogue if not methods_of(q)), None)
     if q:
         open_with_fragment(page, site_url, q, f"#amount={number_text(q['amount_max_wan'] + 1)}&term=1")
         expect(page.locator("#calculator [data-calc-prefill]")).to_be_visible()
-        settle_animations(page)
         findings += audit(page, f"products/{q['product_id']}/ (reference, clamped amount)")
     assert not findings, report(findings)

@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.conftest import ROOT, LoopbackServer
-from tests.quality.accessibility import VIEWPORTS, audit, set_elder_mode, settle_animations, start_in_elder_mode
+from tests.quality.accessibility import VIEWPORTS, audit, set_elder_mode, start_in_elder_mode
 from tests.test_products_browser import NO_COLLATERAL, matches, rate_order, result_ids
 
 pytestmark = pytest.mark.browser
@@ -507,9 +507,8 @@ def test_guide_and_its_results_pass_axe(page: Page, site_url: str, viewport: str
     page.get_by_role("button", name="查看相符的产品").click()        # the error state
     expect(page.locator("#guide-amount-error")).to_be_visible()
     # Focusing the field scrolled the page, and Material fades its tabs out while scrolled down:
-    # audit the error at the top, with the tabs settled, as axe would see any page.
+    # audit the error at the top, with the tabs settled (audit() waits), as axe would see any page.
     page.evaluate("window.scrollTo(0, 0)")
-    settle_animations(page)
     findings += audit(page, f"guide/ error {viewport}")
     answer_guide(page, customer="个体工商户", amount="30", term_pick="1 年", no_collateral=True)
     submit(page)
