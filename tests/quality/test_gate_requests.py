@@ -33,7 +33,8 @@ def _crawl_copy(browser, site_dir, paths):
 
 
 def test_crawl_gate_records_an_external_script_request(browser, site_copy):
-    # Without the CSP the browser really asks for the script: the crawl must record (and abort) it.
+    # Without the CSP the browser really asks for the script: the crawl must record it (the request
+    # goes to the dead proxy, never out).
     page = site_copy / "about" / "index.html"
     page.write_text(re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "",
                            page.read_text(encoding="utf-8")), encoding="utf-8")
