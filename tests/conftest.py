@@ -191,10 +191,24 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 class LoopbackServer:
-    """An HTTP server on 127.0.0.1 on a free port, in a thread; ``stop()`` ends it."""
+    """An HTTP server on 127.0.0.1 on a free port, in a thread; ``stop()`` ends it.
+
+    Never on a port an earlier server of this process had: the browser context the ``page``
+    fixture shares keeps its HTTP cache, which must not answer for another site at the same address."""
+
+    _used_ports: set[int] = set()
 
     def __init__(self, handler: type[http.server.BaseHTTPRequestHandler] | functools.partial) -> None:
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        refused = []
+        while True:
+            httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+            if httpd.server_address[1] not in LoopbackServer._used_ports:
+                break
+            refused.append(httpd)          # held open until a new port is found
+        for other in refused:
+            other.server_close()
+        self.httpd = httpd
+        LoopbackServer._used_ports.add(httpd.server_address[1])
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
