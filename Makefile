@@ -15,6 +15,7 @@ site: node_modules/.package-lock.json
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
+# Two workers: measured on this 2-core machine, -n 3 and -n 4 were slower (the browser tests are CPU-bound).
 test:
 	bash tests/install-deps.sh
 	$(PY) -m pytest -n 2 -p no:cacheprovider
