@@ -15,7 +15,8 @@ site: node_modules/.package-lock.json
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
-# Two workers: on this 2-core machine (busy with other work) -n 3 and -n 4 measured slower (161 s, 171 s vs 153 s).
+# Two workers: on this 2-core machine (busy with other work), back to back, -n 3 took 161 s against 153 s
+# for -n 2, and -n 4 171 s against 159 s.
 test:
 	bash tests/install-deps.sh
 	$(PY) -m pytest -n 2 -p no:cacheprovider
