@@ -204,10 +204,10 @@ def check_inert(context: BrowserContext, site_url: str, paths: list[str],
             page.goto(site_url + path, wait_until="load")
             if path.startswith("search/?q="):
                 page.locator(SEARCH_RESULT_LINK).first.wait_for(timeout=15000)
-            # Let handlers of injected markup fire: onload/onerror ran before "load"; autofocus
-            # (onfocus) runs in the next rendering update, before that update's frame callbacks.
-            page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r))))")
-            sentinel = page.evaluate("window.__xss")
+            # Let handlers of injected markup fire, then read the sentinel: onload/onerror ran before
+            # "load"; autofocus (onfocus) runs in the next rendering update, before its frame callbacks.
+            sentinel = page.evaluate("""() => new Promise(done => requestAnimationFrame(() =>
+                requestAnimationFrame(() => setTimeout(() => done(window.__xss)))))""")
             if sentinel != 0:
                 findings.append(Finding(path, "xss-script-ran", f"window.__xss became {sentinel!r}"))
             if shown and path in shown:
