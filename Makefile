@@ -15,8 +15,8 @@ site: node_modules/.package-lock.json
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
-# Two workers: on this 2-core machine (busy with other work), back to back, -n 3 took 161 s against 153 s
-# for -n 2, and -n 4 171 s against 159 s.
+# Two workers: the suite keeps both cores of this 2-core machine ~90% busy (Chromium mostly), and back
+# to back -n 3 took 161 s against 153 s for -n 2, -n 4 171 s against 159 s.
 test:
 	bash tests/install-deps.sh
 	$(PY) -m pytest -n 2 -p no:cacheprovider
