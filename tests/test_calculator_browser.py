@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import sys
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
