@@ -11,6 +11,7 @@ import pytest
 from generator.commands.build import load_input
 from generator.core import urls
 from generator.core.settings import project_paths
+from generator.site import feeds
 from generator.site.model import LIST_PAGE_SIZE, SiteModel, make_model
 from tests.conftest import ROOT
 
@@ -35,7 +36,7 @@ def page_urls(model: SiteModel) -> set[str]:
 def file_urls() -> set[str]:
     files = {urls.PRODUCTS_CSV, urls.PRODUCTS_XLSX, urls.PRODUCTS_JSON, urls.DATAPACKAGE, urls.FINDER_INDEX,
              urls.FINDER_SEARCH_MAP, urls.FINDER_QUERIES, urls.FINDER_CARDS.format(n=0), f"{urls.PAGEFIND}pagefind.js"}
-    return files | {urls.feed(section) for section in urls.FEED_SECTIONS}
+    return files | {urls.feed(section) for section in feeds.FEEDS}
 
 
 def test_every_page_the_map_produces_exists(demo_site: Path, model: SiteModel):

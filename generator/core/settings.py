@@ -61,25 +61,23 @@ class Number:
 
 @dataclass(frozen=True)
 class Key:
-    """One key of ``extra.portal``: its type, default and (for numbers) range."""
+    """One key of ``extra.portal``: its type and (for numbers) range; its default is PortalSettings'."""
 
     name: str
     kind: type
-    default: Any
     number: Number | None = None
     example: str = ""
 
 
 # The declaration of every scalar setting (footer and base_url have their own checks below).
 KEYS = (
-    Key("sample_data", bool, False, example="true 或 false"),
-    Key("district", str, "", example="达州市通川区"),
-    Key("office", str, "", example="通川区支持小微企业融资协调工作机制办公室"),
-    Key("rate_ceiling", float, 24.0, Number(0.01, 100, unit="%"), example="24"),
-    Key("max_file_bytes", int, 20 * 1024 * 1024, Number(1024, 2 * 1024 ** 3, whole=True, unit="字节"),
-        example="20971520（20 MB）"),
-    Key("stale_after_days", int, 180, Number(1, 3650, whole=True, unit="天"), example="180"),
-    Key("warning_notice", str, "notices/illegal-intermediaries.md", example="notices/illegal-intermediaries.md"),
+    Key("sample_data", bool, example="true 或 false"),
+    Key("district", str, example="达州市通川区"),
+    Key("office", str, example="通川区支持小微企业融资协调工作机制办公室"),
+    Key("rate_ceiling", float, Number(0.01, 100, unit="%"), example="24"),
+    Key("max_file_bytes", int, Number(1024, 2 * 1024 ** 3, whole=True, unit="字节"), example="20971520（20 MB）"),
+    Key("stale_after_days", int, Number(1, 3650, whole=True, unit="天"), example="180"),
+    Key("warning_notice", str, example="notices/illegal-intermediaries.md"),
 )
 OTHER_KEYS = ("base_url", "footer")
 
@@ -158,7 +156,8 @@ def load_settings(mkdocs_yml: Path) -> PortalSettings:
             close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
             hint = f"是不是要写 {close[0]}？" if close else f"可用的键：{'、'.join(known)}。"
             raise _fail(str(key), f"不是已知的设置。{hint}")
-    values = {k.name: _scalar(k, portal.get(k.name)) for k in KEYS}
+    # A key left out (or empty) keeps PortalSettings' default.
+    values = {k.name: _scalar(k, portal[k.name]) for k in KEYS if portal.get(k.name) is not None}
     return PortalSettings(**values, base_url=_base_url(portal.get("base_url")), footer=_footer(portal.get("footer")))
 
 
@@ -168,8 +167,6 @@ def _fail(key: str, message: str) -> ConfigError:
 
 
 def _scalar(key: Key, raw: object) -> Any:
-    if raw is None:
-        return key.default
     if key.kind is bool:
         if not isinstance(raw, bool):
             raise _fail(key.name, f"“{raw}”不是 true 或 false。")

@@ -23,8 +23,6 @@ ABOUT = "about/"
 
 # Where each kind of staff document lives; pages ("page") sit at the site root.
 DOCUMENT_SECTIONS = {"policy": "policies", "case": "cases", "notice": "notices", "page": ""}
-# Sections whose documents have an Atom feed.
-FEED_SECTIONS = ("notices", "policies")
 
 
 def product(product_id: str) -> str:
@@ -69,13 +67,13 @@ def feed(section: str) -> str:
     return f"{section}/feed.xml"
 
 
+# Section landing pages are written as folder/index.md (MkDocs' section index).
+SECTION_INDEXES = {PRODUCTS, BANKS, POLICIES, CASES, NOTICES, DOWNLOADS}
+
+
 def source(url: str) -> str:
     """The Markdown file (relative to MkDocs' docs_dir) that becomes the page at ``url``."""
     if url == HOME:
         return "index.md"
     path = url.removesuffix("/")
     return f"{path}/index.md" if url in SECTION_INDEXES else f"{path}.md"
-
-
-# Section landing pages are written as folder/index.md (MkDocs' section index).
-SECTION_INDEXES = {PRODUCTS, BANKS, POLICIES, CASES, NOTICES, DOWNLOADS}

@@ -26,15 +26,11 @@ from generator.site.fields import format_number
 from generator.site.model import LIST_PAGE_SIZE as PAGE_SIZE
 from generator.site.model import SiteModel
 
-FINDER_DATA = urls.FINDER_INDEX
-SEARCH_MAP = urls.FINDER_SEARCH_MAP
-# The compiled plain-language rules (content/queries.yml): loaded with assets/queries.js only when
-# someone types a query.
-QUERIES = urls.FINDER_QUERIES
-# Names and ids, in chunks of CARD_CHUNK products: only the cards on screen need them, and at
-# 5,000 products they were half of the index's bytes (bench/finder_bench.py). The first page's
-# cards are in the page's HTML already, so a first load fetches no chunk at all.
-CARDS = urls.FINDER_CARDS
+# Files (core/urls.py): FINDER_INDEX, FINDER_SEARCH_MAP, FINDER_QUERIES (the compiled plain-language
+# rules, loaded with assets/queries.js only when someone types a query) and FINDER_CARDS: names and
+# ids in chunks of CARD_CHUNK products. Only the cards on screen need them, and at 5,000 products they
+# were half of the index's bytes (bench/finder_bench.py). The first page's cards are in the page's HTML
+# already, so a first load fetches no chunk at all.
 CARD_CHUNK = 100
 PRODUCT_URL = urls.product("{id}")   # a template the finder fills in the browser
 # "updated" is stored as days since this date: shorter in JSON than 20261101, and sorts the same.
@@ -91,7 +87,7 @@ def finder_index(model: SiteModel) -> dict:
         "count": len(products),
         "sample_data": model.settings.sample_data,
         "product_url": PRODUCT_URL,
-        "cards_url": CARDS,
+        "cards_url": urls.FINDER_CARDS,
         "cards_chunk": CARD_CHUNK,
         "page_size": PAGE_SIZE,
         "banks": [{"id": b.bank_id, "name": b.short_name or b.name} for b in model.banks],
@@ -115,12 +111,12 @@ def card_chunks(model: SiteModel) -> list[dict]:
 
 
 def write_finder_index(docs_dir: Path, model: SiteModel, queries: dict | None = None) -> Path:
-    target = docs_dir / FINDER_DATA
+    target = docs_dir / urls.FINDER_INDEX
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(_json(finder_index(model)), encoding="utf-8")
-    (docs_dir / QUERIES).write_text(_json(queries or {}), encoding="utf-8")
+    (docs_dir / urls.FINDER_QUERIES).write_text(_json(queries or {}), encoding="utf-8")
     for number, chunk in enumerate(card_chunks(model)):
-        (docs_dir / CARDS.format(n=number)).write_text(_json(chunk), encoding="utf-8")
+        (docs_dir / urls.FINDER_CARDS.format(n=number)).write_text(_json(chunk), encoding="utf-8")
     return target
 
 
@@ -138,7 +134,7 @@ def write_search_map(site_dir: Path, model: SiteModel, page_hashes: dict[str, st
     prefix = os.path.commonprefix([i for i in ids if i]) if any(ids) else ""
     prefix = prefix[:prefix.rfind("_") + 1] if "_" in prefix else ""
     packed = ",".join(i[len(prefix):] if i else "" for i in ids)
-    target = site_dir / SEARCH_MAP
+    target = site_dir / urls.FINDER_SEARCH_MAP
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps({"count": len(ids), "prefix": prefix, "ids": packed}, separators=(",", ":")),
                       encoding="utf-8")
