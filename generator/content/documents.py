@@ -23,6 +23,7 @@ import yaml
 from generator.content import wording
 from generator.core import urls
 from generator.core.issues import IssueList, display_path
+from generator.core.settings import PortalSettings
 from generator.core.models import (CaseMeta, Catalog, ContentDocument, DocumentMeta, NoticeKind, NoticeMeta, PolicyMeta,
                                    PolicyStatus, SiteContent)
 
@@ -103,7 +104,8 @@ def split_front_matter(text: str) -> FrontMatter:
 
 
 def load_content(content_dir: Path, catalog: Catalog, issues: IssueList, *,
-                 display_root: Path) -> SiteContent:
+                 display_root: Path, settings: PortalSettings | None = None) -> SiteContent:
+    max_bytes = (settings or PortalSettings()).max_document_bytes
     found: dict[str, list[ContentDocument]] = {kind: [] for kind in KINDS.values()}
     wordlist = wording.load_wordlist(wording.wordlist_path(content_dir), display_root=display_root)
     if wordlist is None and content_dir.is_dir():
@@ -116,7 +118,7 @@ def load_content(content_dir: Path, catalog: Catalog, issues: IssueList, *,
             continue
         for path in sorted(directory.glob("*.md")):
             document = load_document(path, kind, catalog, issues, display_root=display_root,
-                                     wordlist=wordlist)
+                                     wordlist=wordlist, max_bytes=max_bytes)
             if document is not None:
                 found[kind].append(document)
     by_date = lambda d: (d.date, d.slug)  # noqa: E731
@@ -129,7 +131,8 @@ def load_content(content_dir: Path, catalog: Catalog, issues: IssueList, *,
 
 
 def load_document(path: Path, kind: str, catalog: Catalog, issues: IssueList, *,
-                  display_root: Path, wordlist: wording.WordList | None = None) -> ContentDocument | None:
+                  display_root: Path, wordlist: wording.WordList | None = None,
+                  max_bytes: int | None = None) -> ContentDocument | None:
     """Validate one Markdown file; errors and wording warnings go to ``issues``.
 
     Without a ``wordlist`` the one of the content folder the file is in is used.
@@ -137,6 +140,18 @@ def load_document(path: Path, kind: str, catalog: Catalog, issues: IssueList, *,
     shown = display_path(path, display_root)
     if path.is_symlink():
         issues.error(shown, "unsafe-path", "内容文件是符号链接，出于安全原因不予读取。", "请提交普通文件。")
+        return None
+    if not path.is_file():
+        issues.error(shown, "unsafe-path", "这个 .md 不是普通文件（可能是文件夹），无法作为页面读取。",
+                     "请改名或移走它：content/ 下以 .md 结尾的只能是 Markdown 文件。")
+        return None
+    limit = max_bytes if max_bytes is not None else PortalSettings().max_document_bytes
+    size = path.stat().st_size
+    if size > limit:
+        issues.error(shown, "file-too-large",
+                     f"文件有 {size / 1_000_000:.1f} MB，超过单篇内容 {limit / 1_000_000:.1f} MB 的上限。",
+                     "请精简正文或拆成几篇；图片等附件不要写进 Markdown。确需更大请调整 "
+                     "mkdocs.yml 的 extra.portal.max_document_bytes。")
         return None
     try:
         text = path.read_text(encoding="utf-8")

@@ -76,6 +76,8 @@ KEYS = (
     Key("office", str, example="通川区支持小微企业融资协调工作机制办公室"),
     Key("rate_ceiling", float, Number(0.01, 100, unit="%"), example="24"),
     Key("max_file_bytes", int, Number(1024, 2 * 1024 ** 3, whole=True, unit="字节"), example="20971520（20 MB）"),
+    Key("max_document_bytes", int, Number(1024, 64 * 1024 ** 2, whole=True, unit="字节"),
+        example="2097152（2 MB）"),
     Key("stale_after_days", int, Number(1, 3650, whole=True, unit="天"), example="180"),
     Key("warning_notice", str, example="notices/illegal-intermediaries.md"),
 )
@@ -89,6 +91,7 @@ class PortalSettings:
     office: str = ""
     rate_ceiling: float = 24.0          # highest annual rate (%) a product may show
     max_file_bytes: int = 20 * 1024 * 1024
+    max_document_bytes: int = 2 * 1024 * 1024   # one Markdown file under content/
     stale_after_days: int = 180         # older data is flagged 数据可能已过期
     warning_notice: str = "notices/illegal-intermediaries.md"
     base_url: str | None = None         # public address ending in "/": feeds, sitemap, QR codes, share tags

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import errno
 import os
 import shutil
 import tempfile
@@ -37,11 +38,65 @@ def mark_output(site_dir: Path) -> None:
                                           encoding="utf-8")
 
 
+def _staging_prefix(out: Path) -> str:
+    return f".{out.name}.staging-"
+
+
+def lock_path(out: Path) -> Path:
+    return out.with_name(f".{out.name}.lock")
+
+
+@contextmanager
+def output_lock(out: Path) -> Iterator[None]:
+    """Hold ``.<out>.lock`` beside ``out`` for a whole build: one build per output folder at a time.
+
+    flock is released by the kernel when the process dies, even by SIGKILL, so a killed build never
+    leaves the folder locked. The lock file itself stays (removing it would race with a waiter).
+    """
+    import fcntl
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(lock_path(out), "a+", encoding="utf-8")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                raise
+            handle.seek(0)
+            holder = handle.read().strip()
+            raise ConfigError(f"另一个生成任务（{holder or '进程号未知'}）正在生成并发布到 {out}；"
+                              f"请等它结束后再运行。两个任务同时发布会让变更报告与实际上线的网站不符。") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"进程 {os.getpid()}")
+        handle.flush()
+        yield
+    finally:
+        handle.close()
+
+
+def remove_leftovers(out: Path) -> list[Path]:
+    """Remove staging folders of builds into ``out`` that were killed (call with the lock held).
+
+    Only builds into ``out`` use this prefix, and they all take the lock first, so while we hold it
+    no live build owns any of these folders.
+    """
+    removed = []
+    if not out.parent.is_dir():
+        return removed
+    for entry in out.parent.iterdir():
+        if entry.name.startswith(_staging_prefix(out)) or entry.name == f".{out.name}.previous":
+            shutil.rmtree(entry, ignore_errors=True)
+            removed.append(entry)
+    return removed
+
+
 @contextmanager
 def staging_area(out: Path) -> Iterator[Path]:
     """A temporary folder beside ``out`` (same file system, so the final rename is cheap)."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
+    stage = Path(tempfile.mkdtemp(prefix=_staging_prefix(out), dir=out.parent))
     try:
         yield stage
     finally:

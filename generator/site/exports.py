@@ -11,6 +11,8 @@ import csv
 import datetime as dt
 import io
 import json
+import re
+import zipfile
 from pathlib import Path
 
 from generator.core import urls
@@ -19,6 +21,7 @@ from generator.core.schema import CanonicalSchema
 from generator.site.fields import FieldRegistry, yes_no
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+XLSX_SHEET = "products"
 
 
 def cell_value(value: object) -> object:
@@ -67,7 +70,8 @@ def product_json(product: ProductRecord, bank: BankRecord, registry: FieldRegist
 
 
 def write_downloads(docs_dir: Path, products: list[ProductRecord], banks: dict[str, BankRecord],
-                    registry: FieldRegistry, *, sample_data: bool, generated: dt.date) -> list[Path]:
+                    registry: FieldRegistry, *, sample_data: bool, released: str) -> list[Path]:
+    """``released``: the RFC 3339 datetime the data is from (never the clock: builds are reproducible)."""
     schema = registry.schema
     target = docs_dir / urls.DOWNLOADS
     target.mkdir(parents=True, exist_ok=True)
@@ -83,11 +87,11 @@ def write_downloads(docs_dir: Path, products: list[ProductRecord], banks: dict[s
     csv_path.write_bytes(buffer.getvalue().encode("utf-8-sig"))
 
     xlsx_path = docs_dir / urls.PRODUCTS_XLSX
-    _write_xlsx(xlsx_path, titles, rows, notes=_notes(sample_data, generated))
+    _write_xlsx(xlsx_path, titles, rows, notes=_notes(sample_data, released[:10]), stamp=released)
 
     json_path = docs_dir / urls.PRODUCTS_JSON
     payload = {
-        "generated": generated.isoformat(),
+        "generated": released[:10],
         "sample_data": sample_data,
         "fields": [{"name": f.name, "title": f.title} for f in schema.fields],
         "compare_rows": [{"key": key, "label": label} for key, label in registry.compare_rows()],
@@ -96,20 +100,54 @@ def write_downloads(docs_dir: Path, products: list[ProductRecord], banks: dict[s
     json_path.write_text(json.dumps(payload, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
     package_path = docs_dir / urls.DATAPACKAGE
-    table_schema = {k: v for k, v in schema.descriptor.items() if not k.startswith("$")}
-    package = {
-        "name": "xiaowei-financial-products",
-        "title": "小微企业金融服务产品库" + ("（示例数据）" if sample_data else ""),
-        "created": generated.isoformat(),
-        "resources": [{"name": "products", "path": "products.csv", "format": "csv", "encoding": "utf-8-sig",
-                       "schema": table_schema}],
-    }
-    package_path.write_text(json.dumps(package, ensure_ascii=False, indent=2), encoding="utf-8")
+    package = open_data_package(schema, sample_data=sample_data, released=released)
+    package_path.write_text(json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return [csv_path, xlsx_path, json_path, package_path]
 
 
-def _notes(sample_data: bool, generated: dt.date) -> list[str]:
-    notes = [f"小微企业金融服务产品库 · 在售产品数据（生成日期 {generated.isoformat()}）",
+def published_schema(schema: CanonicalSchema) -> dict:
+    """The canonical Table Schema as the downloads carry it: each field named by its Chinese title.
+
+    The CSV and XLSX header rows are the Chinese titles, because the people who open them are
+    enterprises and civil servants in Excel, and the bank template uses the same header. Frictionless
+    requires header labels to equal field names, so the published schema names the fields by those
+    titles (what pandas shows as column names too) and keeps the canonical identifier of each field
+    in ``canonical_name`` (the names that products.json and the submission contract use).
+    """
+    descriptor = json.loads(json.dumps({k: v for k, v in schema.descriptor.items() if not k.startswith("$")}))
+    renamed = {f.name: f.title for f in schema.fields}
+    for item in descriptor.get("fields", []):
+        item["canonical_name"] = item["name"]
+        item["name"] = renamed.get(item["name"], item["name"])
+    key = descriptor.get("primaryKey")
+    if isinstance(key, list):
+        descriptor["primaryKey"] = [renamed.get(k, k) for k in key]
+    elif isinstance(key, str):
+        descriptor["primaryKey"] = renamed.get(key, key)
+    descriptor.pop("foreignKeys", None)   # they point at the bank registry, which is not published
+    return descriptor
+
+
+def open_data_package(schema: CanonicalSchema, *, sample_data: bool, released: str) -> dict:
+    """``datapackage.json`` of the downloads: the CSV and the XLSX, both valid against one schema."""
+    table_schema = published_schema(schema)
+    return {
+        "name": "xiaowei-financial-products",
+        "title": "小微企业金融服务产品库" + ("（示例数据）" if sample_data else ""),
+        "description": "在售小微企业金融产品。数据由各银行提供并负责；利率为年化利率（%），金额单位为万元。",
+        "created": released,
+        "resources": [
+            {"name": "products", "path": Path(urls.PRODUCTS_CSV).name, "format": "csv", "mediatype": "text/csv",
+             "encoding": "utf-8-sig", "schema": table_schema},
+            {"name": "products-xlsx", "path": Path(urls.PRODUCTS_XLSX).name, "format": "xlsx",
+             "mediatype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+             "dialect": {"excel": {"sheet": XLSX_SHEET}}, "schema": table_schema},
+        ],
+    }
+
+
+def _notes(sample_data: bool, generated: str) -> list[str]:
+    notes = [f"小微企业金融服务产品库 · 在售产品数据（数据日期 {generated}）",
              "数据由各银行提供并负责；列入产品库不代表政府对产品的推荐、背书或担保；以银行最终审批为准。",
              "利率均为年化利率（%），金额单位为万元。"]
     if sample_data:
@@ -117,7 +155,8 @@ def _notes(sample_data: bool, generated: dt.date) -> list[str]:
     return notes
 
 
-def _write_xlsx(path: Path, titles: list[str], rows: list[list[object]], *, notes: list[str]) -> None:
+def _write_xlsx(path: Path, titles: list[str], rows: list[list[object]], *, notes: list[str],
+                stamp: str) -> None:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
@@ -126,7 +165,7 @@ def _write_xlsx(path: Path, titles: list[str], rows: list[list[object]], *, note
     about = book.create_sheet("说明")
     for line in notes:
         about.append([line])
-    sheet = book.create_sheet("products")
+    sheet = book.create_sheet(XLSX_SHEET)
     sheet.append(titles)
     for row in rows:
         cells = []
@@ -137,4 +176,29 @@ def _write_xlsx(path: Path, titles: list[str], rows: list[list[object]], *, note
                 cell.data_type = "s"
             cells.append(cell)
         sheet.append(cells)
-    book.save(path)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    path.write_bytes(_reproducible_zip(buffer.getvalue(), stamp))
+
+
+_CORE_DATES = re.compile(r"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
+
+
+def _reproducible_zip(data: bytes, stamp: str) -> bytes:
+    """The same workbook bytes for the same data: openpyxl stamps the wall-clock time into
+    docProps/core.xml and into every zip entry; both become ``stamp`` (the data's date)."""
+    when = dt.datetime.strptime(stamp[:19], "%Y-%m-%dT%H:%M:%S")
+    date_time = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
+    source = zipfile.ZipFile(io.BytesIO(data))
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = _CORE_DATES.sub(lambda m: f"{m.group(1)}{stamp[:19]}Z{m.group(2)}",
+                                          content.decode("utf-8")).encode("utf-8")
+            entry = zipfile.ZipInfo(info.filename, date_time=date_time)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, content)
+    return output.getvalue()

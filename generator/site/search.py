@@ -9,10 +9,14 @@ path (e.g. to compare another version).
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gzip
 import json
 import os
 import platform
+import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -24,6 +28,7 @@ ENV_VAR = "PORTAL_PAGEFIND"
 # (editable install). Its node_modules serve projects elsewhere (copies, benchmarks, tests).
 _CHECKOUT = Path(__file__).resolve().parents[2]
 _FRAGMENT_SIGNATURE = b"pagefind_dcd"
+_PR_SET_PDEATHSIG = 1
 
 
 class SearchIndexError(BuildError):
@@ -76,17 +81,81 @@ def pagefind_version(project_root: Path) -> str:
     return result.stdout.strip()
 
 
+def _die_with_parent() -> None:
+    """In the child, before exec: Linux sends it SIGKILL when the build process dies (even by
+    SIGKILL), so Pagefind never outlives a killed build and writes into its abandoned folder."""
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() == 1:   # the parent died before prctl took effect
+        os._exit(1)
+
+
 def index_site(site_dir: Path, project_root: Path) -> str:
     """Index the whole written site at once (one process, not one API call per page)."""
     command = [str(pagefind_executable(project_root)), "--site", str(site_dir), "--force-language", "zh",
                "--quiet"]
+    linux = sys.platform.startswith("linux")
     try:
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
+        child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                 preexec_fn=_die_with_parent if linux else None,   # noqa: PLW1509
+                                 start_new_session=not linux)
+        try:
+            stdout, stderr = child.communicate()
+        except BaseException:
+            child.kill()   # Ctrl+C or an error while waiting: never leave it running
+            child.wait()
+            raise
     except OSError as exc:   # not executable, wrong platform
         raise SearchIndexError(f"无法运行 Pagefind 程序 {command[0]}：{exc}") from exc
-    if result.returncode != 0:
-        raise SearchIndexError(f"建立搜索索引失败：{result.stderr.strip() or result.stdout.strip()}")
-    return result.stdout
+    if child.returncode != 0:
+        raise SearchIndexError(f"建立搜索索引失败：{stderr.strip() or stdout.strip()}")
+    return stdout
+
+
+def check_index(site_dir: Path) -> list[str]:
+    """Problems that would publish a broken search (Chinese), checked before the swap.
+
+    Pagefind exits 0 on a full disk and leaves a 0-byte ``pagefind-entry.json`` or truncated
+    chunks. So: the entry file parses; each language's meta file exists and decompresses; every
+    chunk the meta refers to (page fragments, index and filter chunks) exists; every chunk file is
+    complete gzip; and the page count matches the fragments.
+    """
+    root = site_dir / "pagefind"
+    try:
+        entry = json.loads((root / "pagefind-entry.json").read_text(encoding="utf-8"))
+        languages = entry["languages"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return [f"搜索索引不完整：pagefind/pagefind-entry.json 无法读取（{exc}）。磁盘可能已满，请腾出空间后重新生成。"]
+    problems: list[str] = []
+    chunks: dict[str, Path] = {}
+    for folder in ("fragment", "index", "filter"):
+        for path in sorted((root / folder).glob("*")):
+            chunks[path.name.split(".")[0]] = path
+            try:
+                gzip.decompress(path.read_bytes())
+            except (OSError, EOFError, ValueError):
+                problems.append(f"搜索索引文件不完整：pagefind/{folder}/{path.name}。")
+    try:
+        pages = page_hashes(site_dir)
+    except (OSError, EOFError, ValueError) as exc:
+        return problems + [f"搜索索引的页面片段无法读取（{exc}）。"]
+    known = set(chunks) | set(pages.values())
+    for language, info in languages.items():
+        meta = root / f"pagefind.{info.get('hash')}.pf_meta"
+        try:
+            data = gzip.decompress(meta.read_bytes())
+        except (OSError, EOFError, ValueError):
+            problems.append(f"搜索索引（{language}）的目录文件 {meta.name} 缺失或不完整。")
+            continue
+        # Chunk names are CBOR text strings in the meta file: "<language>_<hex>".
+        referenced = re.findall(re.escape(language).encode() + rb"_[0-9a-f]{7,}", data)
+        missing = sorted({h.decode() for h in referenced} - known)
+        problems.extend(f"搜索索引引用的文件不存在：{name}。" for name in missing[:10])
+        if info.get("page_count") != len(pages):
+            problems.append(f"搜索索引收录了 {info.get('page_count')} 个页面，片段文件中却有 {len(pages)} 个。")
+    if problems:
+        problems.append("搜索索引不完整，未发布（磁盘可能已满）；请腾出空间后重新生成。")
+    return problems
 
 
 def _read_fragment_file(path: Path) -> dict:
