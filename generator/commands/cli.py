@@ -32,15 +32,21 @@ def cli() -> None:
 @click.option("--catalog", "catalog_dir", type=click.Path(path_type=Path), help="银行数据目录（默认 catalog/）")
 @click.option("--content", "content_dir", type=click.Path(path_type=Path), help="内容目录（默认 content/）")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), help="输出目录（默认 site/）")
-def build(catalog_dir: Path | None, content_dir: Path | None, out_dir: Path | None) -> None:
+@click.option("-q", "--quiet", is_flag=True, help="不显示进度和各阶段用时（错误和变更报告照常显示）")
+def build(catalog_dir: Path | None, content_dir: Path | None, out_dir: Path | None, quiet: bool) -> None:
     """校验全部数据并生成网站；有错误时不改动输出目录。"""
     from generator.commands.build import build_portal
+    from generator.commands.progress import Progress, TerminalProgress
 
     paths = project_paths(catalog=catalog_dir, content=content_dir, out=out_dir)
+    # A bar only on a terminal: piped output (CI logs, scripts) stays plain text.
+    progress = TerminalProgress() if not quiet and sys.stderr.isatty() else Progress()
     try:
-        result = build_portal(paths)
+        result = build_portal(paths, progress=progress)
     except Exception as exc:  # noqa: BLE001 - _stop re-raises what is not a known failure
+        progress.close()
         _stop(exc, paths.out)
+    progress.close()
     if not result.issues.valid:
         click.echo(report.to_text(result.issues, result.field_titles), err=True)
         click.echo(f"输入数据有错误，未生成网站；{paths.out} 保持不变。", err=True)
@@ -55,6 +61,8 @@ def build(catalog_dir: Path | None, content_dir: Path | None, out_dir: Path | No
     if result.changes is not None:
         click.echo(result.changes.to_text())
     click.echo(f"已生成 {result.pages} 个页面，用时 {result.seconds:.1f} 秒，输出到 {paths.out}")
+    if not quiet:
+        click.echo(progress.summary())
     # Not file://: directory links and the search index need a web server.
     click.echo(f"本地预览：运行 portal serve 后访问 http://127.0.0.1:8000/ ；发布：把 {paths.out} 整个目录上传到网站服务器。")
 
