@@ -23,9 +23,10 @@ import yaml
 from generator.content import wording
 from generator.core import urls
 from generator.core.issues import IssueList, display_path
-from generator.core.settings import PortalSettings
 from generator.core.models import (CaseMeta, Catalog, ContentDocument, DocumentMeta, NoticeKind, NoticeMeta, PolicyMeta,
                                    PolicyStatus, SiteContent)
+from generator.core.safe_yaml import StrictLoader
+from generator.core.settings import PortalSettings
 
 KINDS = {"policies": "policy", "cases": "case", "notices": "notice", "pages": "page"}
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*[a-z0-9]$")
@@ -45,7 +46,7 @@ NOTICE_KINDS = tuple(NoticeKind)
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-class _FrontMatterLoader(yaml.SafeLoader):
+class _FrontMatterLoader(StrictLoader):
     """Safe YAML that leaves dates as text: we check the YYYY-MM-DD format ourselves and can
     then name the line, where PyYAML would raise a bare ValueError for 2024-13-45."""
 

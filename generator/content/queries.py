@@ -25,6 +25,7 @@ import yaml
 
 from generator.core.errors import ConfigError
 from generator.core.models import BankRecord
+from generator.core.safe_yaml import Refused, StrictLoader
 from generator.core.schema import CanonicalSchema
 
 QUERIES_NAME = "queries.yml"
@@ -141,33 +142,6 @@ class QueryRules:
                 "ignore": sorted(self.ignore, key=lambda w: (-len(w), w))}
 
 
-class _Refused(yaml.YAMLError):
-    def __init__(self, problem: str, mark: yaml.Mark | None) -> None:
-        super().__init__(problem)
-        self.problem, self.problem_mark = problem, mark
-
-
-class _Loader(yaml.SafeLoader):
-    """Safe YAML without anchors/aliases (no "billion laughs") and without duplicate keys."""
-
-    def compose_node(self, parent, index):  # noqa: ANN001, ANN201 - PyYAML's signature
-        event = self.peek_event()
-        if isinstance(event, yaml.AliasEvent):
-            raise _Refused("不允许使用别名（*名称），请把内容直接写出来", event.start_mark)
-        if getattr(event, "anchor", None) is not None:
-            raise _Refused("不允许使用锚点（&名称），请把内容直接写出来", event.start_mark)
-        return super().compose_node(parent, index)
-
-    def construct_mapping(self, node, deep=False):  # noqa: ANN001, ANN201
-        seen = set()
-        for key_node, _ in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-            if key is not None and key in seen:
-                raise _Refused(f"“{key}”在同一处写了两次", key_node.start_mark)
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
 def _lines(node: yaml.Node | None, path: tuple = (), lines: dict | None = None) -> dict[tuple, int]:
     """Key path -> 1-based line (of the key in a mapping, of the item in a list), for messages."""
     lines = {} if lines is None else lines
@@ -239,14 +213,14 @@ def _read(path: Path, shown: str) -> tuple[Any, dict[tuple, int], dict[tuple, st
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{shown}: 不是 UTF-8 编码，请另存为 UTF-8。") from exc
-    loader = _Loader(text)
+    loader = StrictLoader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark is not None else "文件中"
-        if isinstance(exc, _Refused):
+        if isinstance(exc, Refused):
             problem, hint = exc.problem, ""
         elif isinstance(exc, yaml.constructor.ConstructorError):
             problem, hint = "含有本文件不支持的 YAML 标签（!!…）", "请删除标签，只写文字、列表和设置。"

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from generator.core import safe_yaml
 from generator.core.errors import ConfigError
 from generator.core.issues import IssueList
 from generator.core.models import ProductRecord
@@ -157,7 +158,7 @@ def _load_cached(path_text: str, _mtime_ns: int, display_root: str) -> WordList:
         return ConfigError(f"用语检查词表 {shown} 中 {key} 有误：{message}")
 
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = safe_yaml.load(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError as exc:
         raise ConfigError(f"用语检查词表 {shown} 不是 UTF-8 编码。") from exc
     except yaml.YAMLError as exc:

@@ -18,7 +18,9 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from generator.core import safe_yaml
 from generator.core.errors import ConfigError
+from generator.core.safe_yaml import StrictLoader
 
 # 网站标识码: 10 characters, letters and digits (e.g. 5117020001, or bm… for ministries).
 SITE_CODE = re.compile(r"^[A-Za-z0-9]{10}$")
@@ -122,7 +124,7 @@ class ProjectPaths:
 
 def _yaml_loader() -> type:
     # mkdocs.yml may use MkDocs' own tags (!ENV, !relative); ignore them when we only read extra.
-    class Loader(yaml.SafeLoader):
+    class Loader(StrictLoader):
         pass
 
     def _any_tag(loader, suffix, node):  # noqa: ANN001
@@ -140,7 +142,7 @@ def _yaml_loader() -> type:
 def load_settings(mkdocs_yml: Path) -> PortalSettings:
     """Read ``extra.portal`` from ``mkdocs.yml`` and check every key; ``ConfigError`` names the bad one."""
     try:
-        data = yaml.load(mkdocs_yml.read_text(encoding="utf-8"), Loader=_yaml_loader()) or {}
+        data = safe_yaml.load(mkdocs_yml.read_text(encoding="utf-8"), _yaml_loader()) or {}
     except FileNotFoundError as exc:
         raise ConfigError(f"找不到站点配置文件 {mkdocs_yml}") from exc
     except yaml.YAMLError as exc:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,11 +89,18 @@ class PortalPlugin(BasePlugin):
 def build_site(paths: ProjectPaths, docs_dir: Path, site_dir: Path, inputs: ThemeInputs) -> None:
     """Run MkDocs with the project's mkdocs.yml on ``docs_dir`` into ``site_dir``."""
     with _mkdocs_log_level(logging.WARNING):
+        records = _ConfigProblems()
+        config_log = logging.getLogger("mkdocs.config")
+        config_log.addHandler(records)
         try:
             config = load_config(config_file=str(paths.mkdocs_yml), docs_dir=str(docs_dir),
                                  site_dir=str(site_dir))
-        except exceptions.ConfigurationError as exc:
-            raise ConfigError(f"mkdocs.yml 配置有误：{exc}") from exc
+        except (exceptions.ConfigurationError, exceptions.Abort) as exc:
+            raise ConfigError(config_error_message(paths.mkdocs_yml.name, records.problems, str(exc))) from None
+        finally:
+            config_log.removeHandler(records)
+        if records.problems:   # only warnings, e.g. a misspelt key MkDocs would silently ignore
+            raise ConfigError(config_error_message(paths.mkdocs_yml.name, records.problems, ""))
         plugin = config["plugins"].get(PLUGIN_NAME)
         if not isinstance(plugin, PortalPlugin):
             raise ConfigError("mkdocs.yml 中缺少 plugins: [portal]：没有它，内容页面中的 HTML 不会被净化。"
@@ -102,6 +110,61 @@ def build_site(paths: ProjectPaths, docs_dir: Path, site_dir: Path, inputs: Them
             build(config)
         except exceptions.MkDocsException as exc:
             raise BuildError(f"MkDocs 报错：{exc}") from exc
+
+
+class _ConfigProblems(logging.Handler):
+    """Collects MkDocs' "Config value 'key': problem" lines: its only report of configuration errors
+    (it logs them, then raises Abort, a SystemExit with code 1)."""
+
+    PATTERN = re.compile(r"^Config value '(?P<key>[^']+)': (?P<problem>.*)$", re.DOTALL)
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.problems: list[tuple[str, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        match = self.PATTERN.match(record.getMessage())
+        if match is None:
+            return
+        problem = match["problem"]
+        # Deprecation notes are MkDocs' business; errors and unknown keys are the project's.
+        if record.levelno >= logging.ERROR or problem.startswith("Unrecognised"):
+            self.problems.append((match["key"], problem))
+
+
+_TYPE_ZH = {"bool": "true 或 false", "str": "文字", "int": "整数", "float": "数字", "list": "列表",
+            "dict": "“键: 值”设置", "NoneType": "空值"}
+# MkDocs' wording (English) → what the staff member should know, in Chinese.
+_PROBLEMS_ZH = (
+    (re.compile(r"Expected type: <class '(\w+)'> but received: <class '(\w+)'>"),
+     lambda m: f"应为 {_TYPE_ZH.get(m[1], m[1])}，实际写的是{_TYPE_ZH.get(m[2], m[2])}"),
+    (re.compile(r"The path set in custom_dir \('(.+?)'\) does not exist"),
+     lambda m: f"custom_dir 指定的文件夹 {m[1]} 不存在；本项目应为 site_templates/theme"),
+    (re.compile(r"Failed to load extension '(.+?)'"),
+     lambda m: f"无法加载 Markdown 扩展“{m[1]}”：名称写错了或没有安装"),
+    (re.compile(r"Unrecognised configuration name: (\S+)"),
+     lambda m: "MkDocs 没有这个设置项（可能是拼写错误），这一项不会生效；请改正或删除"),
+    (re.compile(r"Unrecognised theme name: '(.+?)'"), lambda m: f"主题“{m[1]}”不存在；本项目使用 material"),
+    (re.compile(r"The configuration option '(.+?)' was not found|Required configuration not provided"),
+     lambda m: "缺少这一必填设置"),
+)
+
+
+def config_error_message(file_name: str, problems: list[tuple[str, str]], fallback: str) -> str:
+    """One Chinese sentence per problem, each naming the mkdocs.yml key."""
+    lines = []
+    for key, problem in problems:
+        first = problem.strip().splitlines()[0] if problem.strip() else problem
+        for pattern, say in _PROBLEMS_ZH:
+            match = pattern.search(first)
+            if match:
+                lines.append(f"{file_name} 中 {key} 有误：{say(match)}。")
+                break
+        else:
+            lines.append(f"{file_name} 中 {key} 有误（MkDocs 提示：{first}）。")
+    if not lines:
+        lines.append(f"{file_name} 配置有误（MkDocs 提示：{fallback}）。")
+    return "".join(lines) + "请对照 README“站点设置”一节改正。"
 
 
 @contextlib.contextmanager
