@@ -86,8 +86,12 @@ class PortalPlugin(BasePlugin):
         (Path(config["site_dir"]) / "404.html").unlink(missing_ok=True)
 
 
-def build_site(paths: ProjectPaths, docs_dir: Path, site_dir: Path, inputs: ThemeInputs) -> None:
-    """Run MkDocs with the project's mkdocs.yml on ``docs_dir`` into ``site_dir``."""
+def build_site(paths: ProjectPaths, docs_dir: Path, site_dir: Path, inputs: ThemeInputs, *,
+               dirty: bool = False) -> None:
+    """Run MkDocs with the project's mkdocs.yml on ``docs_dir`` into ``site_dir``.
+
+    ``dirty`` (the preview's rebuilds): keep ``site_dir`` and render only the pages whose source is
+    newer than their output; the caller rewrites only changed sources and removes vanished pages."""
     with _mkdocs_log_level(logging.WARNING):
         records = _ConfigProblems()
         config_log = logging.getLogger("mkdocs.config")
@@ -107,7 +111,7 @@ def build_site(paths: ProjectPaths, docs_dir: Path, site_dir: Path, inputs: Them
                               "请在 mkdocs.yml 的 plugins 下写 - portal。")
         plugin.inputs = inputs
         try:
-            build(config)
+            build(config, dirty=dirty)
         except exceptions.MkDocsException as exc:
             raise BuildError(f"MkDocs 报错：{exc}") from exc
 
