@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -127,6 +128,51 @@ def template(out_dir: Path, bank_id: str | None) -> None:
         _stop(exc)
     for path in written:
         click.echo(f"已生成 {path}")
+
+
+@cli.command()
+@click.option("--site", "site_dir", type=click.Path(path_type=Path), help="已生成的网站目录（默认 site/）")
+@click.option("--out", "out_file", type=click.Path(path_type=Path), help="发布包文件（默认 网站目录名-bundle.zip，放在网站目录旁）")
+@click.option("--reviewer", help="审核人姓名：写入发布包的 review.json（审核签字）")
+@click.option("--reviewed-on", type=click.DateTime(["%Y-%m-%d"]), help="审核日期 YYYY-MM-DD（默认今天；需同时指定 --reviewer）")
+def bundle(site_dir: Path | None, out_file: Path | None, reviewer: str | None, reviewed_on: dt.datetime | None) -> None:
+    """把已生成的网站、manifest.json 和变更报告打成一个 zip 发布包，供上传门户网站或报送上级。"""
+    from generator.release.bundle import Signoff, write_bundle
+
+    if reviewed_on is not None and not reviewer:
+        _stop(PortalError("--reviewed-on 需要与 --reviewer（审核人姓名）一起使用。"))
+    site = site_dir or project_paths().out
+    signoff = Signoff(reviewer.strip(), (reviewed_on or dt.datetime.now()).date()) if reviewer else None
+    try:
+        result = write_bundle(site, out_file, signoff=signoff)
+    except Exception as exc:  # noqa: BLE001 - _stop re-raises what is not a known failure
+        _stop(exc)
+    if result.change_report is None:
+        click.echo("注意：网站目录旁没有变更报告（-report.html），发布包中不含变更报告；"
+                   "如需附上，请重新运行 portal build。", err=True)
+    if result.review is not None:
+        click.echo(f"审核签字：{result.review.reviewer}，{result.review.reviewed_on.isoformat()}（review.json）")
+    click.echo(f"已生成发布包 {result.path}：{result.files} 个网站文件及 manifest.json，{result.size / 1024 / 1024:.1f} MB，"
+               f"SHA-256 {result.sha256}")
+    click.echo(f"收到后可用 portal verify {result.path.name} 核对内容是否完整、未被改动。")
+
+
+@cli.command()
+@click.argument("target", type=click.Path(path_type=Path))
+def verify(target: Path) -> None:
+    """核对网站目录或发布包（zip）与其 manifest.json 是否一致：缺少、多出或被改动的文件逐一列出。"""
+    from generator.release.verify import Refusal, verify as run_verify
+
+    result = run_verify(target)
+    if result.failure is not None and result.failure.code is Refusal.NOT_FOUND:
+        _stop(PortalError(result.failure.message))
+    if result.intact:
+        click.echo(result.summary())
+        return
+    click.echo(result.summary(), err=True)
+    for line in result.problems():
+        click.echo(f"  ✗ {line}", err=True)
+    sys.exit(EXIT_INVALID)
 
 
 def main() -> None:

@@ -103,6 +103,11 @@ def staging_area(out: Path) -> Iterator[Path]:
         shutil.rmtree(stage, ignore_errors=True)
 
 
+def report_path(out: Path) -> Path:
+    """The HTML change report of the build published into ``out``: beside it, never inside it."""
+    return out.with_name(out.name + "-report.html")
+
+
 def _exchange(a: Path, b: Path) -> bool:
     """Atomically swap two paths (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
     libc_name = ctypes.util.find_library("c")
@@ -129,3 +134,21 @@ def publish(built: Path, out: Path) -> None:
     os.rename(out, previous)
     os.rename(built, out)
     shutil.rmtree(previous, ignore_errors=True)
+
+
+def replace_keeping(built: Path, target: Path, keep: Path) -> bool:
+    """Make ``built`` the new ``target`` in one step and move the previous ``target`` to ``keep``.
+
+    Readers of ``target`` see the old folder or the new one, never a mix or nothing (where the
+    kernel can exchange; elsewhere there is a moment without it). False when there was no
+    previous ``target`` (nothing kept). All three paths must be on one file system."""
+    if not target.exists():
+        os.rename(built, target)
+        return False
+    keep.parent.mkdir(parents=True, exist_ok=True)
+    if target.is_dir() and _exchange(built, target):
+        os.rename(built, keep)   # ``built`` now holds the previous folder
+        return True
+    os.rename(target, keep)
+    os.rename(built, target)
+    return True
