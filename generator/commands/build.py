@@ -30,7 +30,7 @@ from generator.core.models import Catalog, SiteContent
 from generator.core.settings import PortalSettings, ProjectPaths, check_warning_notice, load_settings
 from generator.ingest.catalog import load_catalog
 from generator.release import checks, manifest, publish
-from generator.release.changes import ChangeReport, compare_sites
+from generator.release.changes import ChangeReport, StaleBank, compare_sites
 from generator.site import assets, csp, exports, feeds, finder, pages, search
 from generator.site.mkdocs_plugin import Banner, ThemeInputs, build_site
 from generator.site.model import SiteModel, make_model, notice_version
@@ -47,6 +47,7 @@ class BuildResult:
     problems: list[str] = field(default_factory=list)
     changes: ChangeReport | None = None
     field_titles: dict[str, str] = field(default_factory=dict)   # for the report
+    report: Path | None = None                                     # the HTML change report
 
 
 @dataclass
@@ -119,7 +120,10 @@ def index_site(site_dir: Path, paths: ProjectPaths, model: SiteModel) -> None:
 
 def input_files(paths: ProjectPaths) -> dict[str, str]:
     """Digests of everything the build read, keyed by role (not by absolute path)."""
-    return manifest.input_digests({"catalog": paths.catalog, "content": paths.content,
+    # catalog/history (previous submissions kept by portal accept) is not read by the build.
+    return manifest.input_digests({"catalog/registry": paths.catalog / "registry",
+                                   "catalog/schema": paths.catalog / "schema",
+                                   "catalog/banks": paths.banks_dir, "content": paths.content,
                                    "site_templates": paths.templates}, {"mkdocs.yml": paths.mkdocs_yml})
 
 
@@ -163,11 +167,28 @@ def build_portal(paths: ProjectPaths, *, today: dt.date | None = None,
                                         released=release_stamp(model))
             with progress.stage(PUBLISH):
                 result.changes = compare_sites(paths.out, site_dir)
+                result.changes.stale_banks = stale_banks(model)
+                result.changes.warnings = list(loaded.issues.warnings)
                 publish.publish(site_dir, paths.out)
+                # Still under the lock: the report describes the site that is now live.
+                result.report = publish.write_beside(
+                    publish.report_path(paths.out),
+                    result.changes.to_html(site=str(paths.out), generated=dt.datetime.now(),
+                                           released=release_stamp(model)))
     result.published = True
     result.pages = len(written)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def stale_banks(model: SiteModel) -> list[StaleBank]:
+    """Banks whose newest published product is older than ``stale_after_days``."""
+    found = []
+    for bank in model.banks:
+        newest = model.bank_updated(bank.bank_id)
+        if newest is not None and (model.today - newest).days > model.settings.stale_after_days:
+            found.append(StaleBank(bank.short_name or bank.name, newest, (model.today - newest).days))
+    return found
 
 
 def _banner(model: SiteModel) -> Banner | None:

@@ -108,6 +108,14 @@ def report_path(out: Path) -> Path:
     return out.with_name(out.name + "-report.html")
 
 
+def write_beside(path: Path, text: str) -> Path:
+    """Write ``text`` to ``path`` atomically (a reader sees the old file or the new one)."""
+    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+    return path
+
+
 def _exchange(a: Path, b: Path) -> bool:
     """Atomically swap two paths (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
     libc_name = ctypes.util.find_library("c")
