@@ -41,7 +41,8 @@ def build(catalog_dir: Path | None, content_dir: Path | None, out_dir: Path | No
 
     paths = project_paths(catalog=catalog_dir, content=content_dir, out=out_dir)
     # A bar only on a terminal: piped output (CI logs, scripts) stays plain text.
-    progress = TerminalProgress() if not quiet and sys.stderr.isatty() else Progress()
+    on_terminal = not quiet and sys.stderr.isatty()
+    progress = TerminalProgress() if on_terminal else Progress()
     try:
         result = build_portal(paths, progress=progress)
     except Exception as exc:  # noqa: BLE001 - _stop re-raises what is not a known failure
@@ -61,9 +62,11 @@ def build(catalog_dir: Path | None, content_dir: Path | None, out_dir: Path | No
         click.echo(report.to_text(result.issues, result.field_titles))
     if result.changes is not None:
         click.echo(result.changes.to_text())
+    if result.report is not None:
+        click.echo(f"审核单（变更报告，供审核签字，不随网站发布）：{result.report}")
     click.echo(f"已生成 {result.pages} 个页面，用时 {result.seconds:.1f} 秒，输出到 {paths.out}")
-    if not quiet:
-        click.echo(progress.summary())
+    if on_terminal:
+        click.echo(progress.summary(), err=True)
     # Not file://: directory links and the search index need a web server.
     click.echo(f"本地预览：运行 portal serve 后访问 http://127.0.0.1:8000/ ；发布：把 {paths.out} 整个目录上传到网站服务器。")
 
