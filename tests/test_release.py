@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+import generator
 from generator.commands.build import build_portal
 from generator.commands.errors import as_portal_error
 from generator.core.settings import project_paths
@@ -179,3 +180,36 @@ def test_the_review_page_shows_old_and_new_values_beside_the_site(tmp_path, demo
     assert 'id="reviewer"' in html and 'id="reviewed-on"' in html and "审核人" in html
     assert "<script" not in html and "http" not in html.replace("http://www.w3.org", "")
     assert "7.77%" in result.stdout   # the terminal report says old → new too
+
+
+def test_progress_and_stage_times_show_on_a_terminal_only(tmp_path):
+    """One real process on a pseudo-terminal; piped output (CI, scripts) stays free of it."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    project = copy_project(tmp_path / "project")
+    primary, secondary = pty.openpty()
+    build = subprocess.Popen([sys.executable, "-m", "generator", "build", "--out", str(tmp_path / "tty-site")],
+                             cwd=project, stdin=secondary, stdout=secondary, stderr=secondary,
+                             env={**os.environ, "COLUMNS": "100", "PYTHONIOENCODING": "utf-8",
+                                  "PYTHONPATH": str(Path(generator.__file__).parents[1])})
+    os.close(secondary)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:   # EIO: the process closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(primary)
+    shown = b"".join(chunks).decode("utf-8", errors="replace")
+    assert build.wait() == 0, shown
+    assert "各阶段用时：读取并校验数据" in shown and "建立搜索索引" in shown
+    piped = portal("build", "--out", str(tmp_path / "piped-site"), cwd=project, check=True)
+    assert "各阶段用时" not in piped.stdout + piped.stderr
+    quiet = portal("build", "-q", "--out", str(tmp_path / "piped-site"), cwd=project, check=True)
+    assert "各阶段用时" not in quiet.stdout + quiet.stderr

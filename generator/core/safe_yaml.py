@@ -10,12 +10,12 @@ from __future__ import annotations
 import yaml
 
 
-class Refused(yaml.YAMLError):
-    """A construct this loader does not accept; ``problem`` is Chinese, ``problem_mark`` the place."""
+class Refused(yaml.MarkedYAMLError):
+    """A construct this loader does not accept; ``problem`` is Chinese, ``problem_mark`` the place
+    (a MarkedYAMLError, so callers that name the line of a syntax error name this one's too)."""
 
     def __init__(self, problem: str, mark: yaml.Mark | None) -> None:
-        super().__init__(problem)
-        self.problem, self.problem_mark = problem, mark
+        super().__init__(problem=problem, problem_mark=mark)
 
     def __str__(self) -> str:
         where = f"第 {self.problem_mark.line + 1} 行：" if self.problem_mark is not None else ""
