@@ -178,6 +178,43 @@ def verify(target: Path) -> None:
     sys.exit(EXIT_INVALID)
 
 
+@cli.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--bank", "bank_id", required=True, help="提交数据的机构编号（见 catalog/registry/banks.csv）")
+@click.option("--yes", is_flag=True, help="不询问，直接安装（脚本中使用）")
+def accept(source: Path, bank_id: str, yes: bool) -> None:
+    """校验银行提交的数据（CSV、XLSX 或数据包文件夹），显示与现有数据的逐项差异，确认后安装到 catalog/banks/<机构编号>/。"""
+    from generator.commands.accept import AcceptError, check_submission, install
+    from generator.core.issues import display_path
+
+    paths = project_paths()
+    where = f"{paths.catalog.name}/{paths.banks_dir.name}/{bank_id}/"
+    try:
+        intake = check_submission(paths, source, bank_id)
+    except Exception as exc:  # noqa: BLE001 - _stop re-raises what is not a known failure
+        _stop(exc)
+    if not intake.valid:
+        click.echo(report.to_text(intake.issues, intake.titles), err=True)
+        click.echo(f"提交的数据有错误，未安装；{where} 保持不变。", err=True)
+        sys.exit(EXIT_INVALID)
+    if intake.issues.warnings:
+        click.echo(report.to_text(intake.issues, intake.titles))
+    click.echo(intake.diff_text(paths.root))
+    if not yes:
+        if not sys.stdin.isatty():
+            _stop(AcceptError("当前不是交互式终端，无法询问确认；请加 --yes 确认安装。"))
+        if not click.confirm(f"确认把以上数据安装到 {where} 吗？", default=False):
+            click.echo(f"已取消，{where} 保持不变。", err=True)
+            sys.exit(EXIT_CONFIG)
+    try:
+        installed = install(paths, intake)
+    except Exception as exc:  # noqa: BLE001 - _stop re-raises what is not a known failure
+        _stop(exc)
+    kept = (f"原有数据已移到 {display_path(installed.history, paths.root)}/。" if installed.history is not None
+            else "这是该机构的第一份数据。")
+    click.echo(f"已安装到 {where}；{kept}运行 portal build 即可发布。")
+
+
 def main() -> None:
     cli(prog_name="portal")
 
