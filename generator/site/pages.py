@@ -8,6 +8,7 @@ template, never compiled as one, so ``{{ }}`` in a cell stays literally ``{{ }}`
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 import yaml
@@ -41,9 +42,12 @@ def make_environment(templates_dir: Path, registry: FieldRegistry) -> Environmen
 class PageWriter:
     """Writes every page of the site into ``docs_dir``."""
 
-    def __init__(self, docs_dir: Path, templates_dir: Path, model: SiteModel) -> None:
+    def __init__(self, docs_dir: Path, templates_dir: Path, model: SiteModel, *,
+                 env: Environment | None = None) -> None:
         self.docs_dir = docs_dir
-        self.env = make_environment(templates_dir, model.fields)
+        # The preview passes the environment of its previous rebuild (same schema and templates
+        # folder): compiling the templates again costs more than rendering the pages that changed.
+        self.env = env or make_environment(templates_dir, model.fields)
         self.model = model
         self.written: list[str] = []
 
@@ -62,6 +66,14 @@ class PageWriter:
         self.written.append(url)
 
     def write_all(self) -> list[str]:
+        return self.write_pages(product_pages=None)
+
+    def write_pages(self, product_pages: Collection[str] | None) -> list[str]:
+        """Write every page, but of the product pages only those whose id is in ``product_pages``
+        (None: all of them); returns the URL of every page of the site, written or not.
+
+        The preview keeps the product pages it did not ask for from its previous run: at 2,000
+        products they are most of the work (a QR code each), and one edit changes one of them."""
         m = self.model
         sample = m.settings.sample_data
         self.page(urls.HOME, "home.html", {"title": "首页", "hide": ["navigation", "toc"],
@@ -82,6 +94,9 @@ class PageWriter:
         self.page(urls.GUIDE, "guide.html", {"title": "帮我选", "hide": ["toc"], "search_exclude": True})
         self.page(urls.DOWNLOADS, "downloads.html", {"title": "数据下载", "search_exclude": True})
         for product in m.products:
+            if product_pages is not None and product.product_id not in product_pages:
+                self.written.append(urls.product(product.product_id))
+                continue
             bank = m.bank(product.bank_id)
             public_url = m.public_url(urls.product(product.product_id))
             summary = share.description(product, bank, m.fields, sample=sample)
