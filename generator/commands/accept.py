@@ -16,7 +16,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.commands.validate import _catalogue_ids
+from generator.commands.validate import catalogue_ids
 from generator.content.wording import check_product_wording
 from generator.core.errors import PortalError
 from generator.core.issues import IssueList, display_path
@@ -97,7 +97,7 @@ def check_submission(paths: ProjectPaths, source: Path, bank_id: str, *,
                           f"新机构请先在注册表中登记。")
     if not source.exists() and not source.is_symlink():
         raise AcceptError(f"找不到要安装的文件或文件夹：{source}")
-    ids = _catalogue_ids(paths, settings, schema, banks, skip={bank_id}, today=today)
+    ids = catalogue_ids(paths, settings, schema, banks, skip={bank_id}, today=today)
     submission = read_submission(source, bank_id, paths, settings, schema, banks, issues, today=today, ids=ids)
     if submission is not None:
         check_product_wording(submission.products, paths, issues, schema.titles)

@@ -39,7 +39,7 @@ def validate_targets(paths: ProjectPaths, targets: list[Path], *, today: dt.date
     content_targets: list[Path] = []
     content_root = paths.content.resolve()
     package_targets = [_package_dir(t) for t in targets]
-    ids = _catalogue_ids(paths, settings, schema, banks,
+    ids = catalogue_ids(paths, settings, schema, banks,
                          skip={p.name for p in package_targets if p is not None}, today=today)
     for target, package_dir in zip(targets, package_targets):
         resolved = target.resolve() if not target.is_symlink() else target.absolute()
@@ -75,16 +75,17 @@ def _package_dir(target: Path) -> Path | None:
     return None
 
 
-def _catalogue_ids(paths: ProjectPaths, settings: PortalSettings, schema: CanonicalSchema,
+def catalogue_ids(paths: ProjectPaths, settings: PortalSettings, schema: CanonicalSchema,
                    banks: dict, *, skip: set[str], today: dt.date | None) -> ProductIds:
-    """product_ids already used by the other banks of the catalogue.
+    """product_ids already used in the catalogue.
 
     A bank's package replaces its folder in ``catalog/banks/``, so its product_ids must not
-    collide with any *other* bank's; that bank's own current folder is skipped.
+    collide with any *other* bank's; a package's own folder is skipped, and a loose file may re-use
+    the ids its own bank (its rows' bank_id) uses today.
     """
     ids = ProductIds()
     if not paths.banks_dir.is_dir():
         return ids
     for package_dir in sorted(p for p in paths.banks_dir.iterdir() if p.is_dir() and p.name not in skip):
         validate_package_dir(package_dir, paths, settings, schema, banks, IssueList(), today=today, ids=ids)
-    return ids
+    return ids.as_current_data()

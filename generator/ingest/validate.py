@@ -36,9 +36,20 @@ class ProductIds:
     """Where each product_id was first used, across every table of one validation run."""
 
     first: dict[str, tuple[str, int]] = field(default_factory=dict)
+    owner: dict[str, str | None] = field(default_factory=dict)          # product_id -> bank_id
+    replaceable: dict[str, str | None] = field(default_factory=dict)    # ids of data being replaced
 
-    def claim(self, product_id: str, file: str, row: int, issues: IssueList) -> None:
+    def as_current_data(self) -> ProductIds:
+        """These ids are the catalogue's current data: a submission by the same bank replaces them."""
+        self.replaceable = dict(self.owner)
+        return self
+
+    def claim(self, product_id: str, file: str, row: int, issues: IssueList, bank: str | None = None) -> None:
+        if bank is not None and self.replaceable.get(product_id) == bank:
+            # A bank's new file re-uses its own current ids: an update, not a duplicate.
+            del self.replaceable[product_id], self.first[product_id]
         earlier = self.first.setdefault(product_id, (file, row))
+        self.owner.setdefault(product_id, bank)
         if earlier == (file, row):
             return
         where = f"第 {earlier[1]} 行" if earlier[0] == file else f" {earlier[0]} 第 {earlier[1]} 行"
@@ -217,7 +228,7 @@ def check_rules(values: dict, bad: set[str], file: str, row: int, ctx: Validatio
             issues.error(file, "example-row", f"产品编号“{product_id}”是模板中的示例行。",
                          "请删除示例行，或把它改成本行真实的产品（包括产品编号和产品名称）。",
                          row=row, field="product_id")
-        ctx.ids.claim(product_id, file, row, issues)
+        ctx.ids.claim(product_id, file, row, issues, values["bank_id"])
     bank_id = values["bank_id"]
     if bank_id is not None:
         if bank_id not in ctx.banks:

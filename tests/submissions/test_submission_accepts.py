@@ -166,3 +166,26 @@ def test_loose_symlink_and_archive_files_are_refused(tmp_path: Path):
     assert [i.code for i in issues.errors] == ["unsafe-path"]
     issues = validate(archive)
     assert [i.code for i in issues.errors] == ["unsupported-format"]
+
+
+def test_a_banks_updated_loose_file_may_reuse_its_own_ids_but_not_another_banks(tmp_path: Path):
+    """A bank e-mails its whole table again: its current product_ids are an update, not duplicates."""
+    import csv
+    import io
+
+    current = (ROOT / "catalog" / "banks" / "icbc" / "products.csv").read_text(encoding="utf-8")
+    update = tmp_path / "icbc-update.csv"
+    update.write_text(current, encoding="utf-8")
+    assert validate(update).valid, [i.to_dict() for i in validate(update).errors]
+    rows = list(csv.DictReader(io.StringIO(current)))
+    taken = next(csv.DictReader(io.StringIO(
+        (ROOT / "catalog" / "banks" / "abc" / "products.csv").read_text(encoding="utf-8"))))["product_id"]
+    rows[0]["product_id"] = taken           # an id the 农业银行 uses
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    update.write_text(buffer.getvalue(), encoding="utf-8")
+    errors = validate(update).errors
+    assert [(i.code, i.row) for i in errors] == [("duplicate-product", 2)]
+    assert "catalog/banks/abc" in errors[0].message
