@@ -162,6 +162,7 @@ class PreviewEngine:
         self._inputs: _Inputs | None = None               # None: the next update is a full one
         self._products: dict[str, tuple] = {}
         self._env: Environment | None = None                # the page templates, compiled once
+        self._downloads: tuple | None = None                # what the downloads were written from
         self._built: dict[str, tuple[int, int]] = {}       # MkDocs' output: path → (mtime_ns, size)
         self.publish_lock = threading.Lock()               # publishing vs. the indexer's snapshot
         self.indexer = SearchIndexer(self, say=say)
@@ -198,12 +199,15 @@ class PreviewEngine:
         if html:
             self.indexer.request(model)
         result.pages_seconds = time.perf_counter() - started
-        self._render(lambda scratch: exports.write_downloads(
-            scratch, model.products, loaded.catalog.banks, model.fields,
-            sample_data=loaded.settings.sample_data, released=release_stamp(model)), kept=set(), downloads=True)
-        self._build_and_publish(model, written, inputs.theme, full=False, result=result)
+        downloads = (inputs, model.products, loaded.catalog.banks, release_stamp(model))
+        if full or downloads != self._downloads:   # a staff page edit leaves the downloads as they are
+            self._downloads = None
+            self._render(lambda scratch: exports.write_downloads(
+                scratch, model.products, loaded.catalog.banks, model.fields,
+                sample_data=loaded.settings.sample_data, released=downloads[3]), kept=set(), downloads=True)
+            self._build_and_publish(model, written, inputs.theme, full=False, result=result)
 
-        self._inputs, self._products = inputs, products
+        self._inputs, self._products, self._downloads = inputs, products, downloads
         content_pages = {doc.url: f"{self.paths.content.name}/{doc.source}" for doc in loaded.content.all()}
         result.link_problems = checks.check_content_links(self.site_dir, content_pages)
         result.published, result.full, result.pages = True, full, len(written)
@@ -341,6 +345,8 @@ class SearchIndexer:
             try:
                 self._index(model)
             except Exception as exc:  # noqa: BLE001 - the preview goes on; the old index stays
+                if self._stopping:
+                    return   # Ctrl+C reached Pagefind too: not a failure worth a message
                 error = as_portal_error(exc)
                 self._say(f"搜索索引更新失败：{error if error is not None else repr(exc)}；搜索仍使用上一次的索引。")
                 continue

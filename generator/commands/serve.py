@@ -114,7 +114,8 @@ def _stop_on_signals() -> Iterator[None]:
     def interrupt(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
-    before = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    signals = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    before = {sig: signal.signal(sig, interrupt) for sig in signals}
     try:
         yield
     finally:
@@ -145,7 +146,8 @@ def rebuild(engine: PreviewEngine, *, full: bool) -> bool:
     for problem in update.link_problems:
         _say(problem)
     how = "全部重新生成" if update.full else f"更新 {update.changed} 个文件，删除 {update.removed} 个"
-    _say(f"预览已更新（{update.pages} 个页面，{how}，{update.seconds:.1f} 秒）")
+    _say(f"预览已更新（{update.pages} 个页面，{how}；页面 {update.pages_seconds:.1f} 秒，"
+         f"全部 {update.seconds:.1f} 秒）")
     return True
 
 
