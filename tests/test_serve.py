@@ -231,3 +231,15 @@ def test_an_aborted_request_is_not_reported(tmp_path, capsys):
 
     PreviewHandler(Gone(), ("127.0.0.1", 1), Server(), directory=str(tmp_path))
     assert capsys.readouterr().err == ""
+
+
+def test_a_killed_previews_folder_is_removed_by_the_next_preview(tmp_path):
+    from generator.commands.serve import WORKDIR_PREFIX, remove_leftovers
+
+    never_a_process = Path("/proc/sys/kernel/pid_max").read_text().strip()   # process ids stay below it
+    killed = tmp_path / f"{WORKDIR_PREFIX}{never_a_process}-abc123"
+    running = tmp_path / f"{WORKDIR_PREFIX}{os.getpid()}-def456"
+    for folder in (killed, running):
+        (folder / "site").mkdir(parents=True)
+    remove_leftovers(tmp_path)
+    assert not killed.exists() and running.is_dir()
