@@ -129,12 +129,13 @@ def _files(root: Path) -> dict[str, os.stat_result]:
 
 
 def _prune_empty_dirs(root: Path) -> None:
-    for folder, dirs, names in os.walk(root, topdown=False):
-        if folder != str(root) and not dirs and not names:
+    """Remove the folders a removed page leaves empty (bottom-up, so emptied parents go too)."""
+    for folder, _dirs, names in os.walk(root, topdown=False):
+        if folder != str(root) and not names:
             try:
                 os.rmdir(folder)
             except OSError:
-                pass   # refilled meanwhile
+                pass   # not empty: it still holds a folder
 
 
 def _is_download(rel: str) -> bool:
