@@ -31,7 +31,7 @@ from generator.core.settings import PortalSettings, ProjectPaths, check_warning_
 from generator.ingest.catalog import load_catalog
 from generator.release import checks, manifest, publish
 from generator.release.changes import ChangeReport, StaleBank, compare_sites
-from generator.site import assets, csp, exports, feeds, finder, pages, search
+from generator.site import assets, exports, feeds, finder, pages, search
 from generator.site.mkdocs_plugin import Banner, ThemeInputs, build_site
 from generator.site.model import SiteModel, make_model, notice_version
 
@@ -107,9 +107,8 @@ def render_docs(docs_dir: Path, paths: ProjectPaths, loaded: LoadedInput, model:
 
 
 def finish_site(site_dir: Path, model: SiteModel, written: list[str]) -> None:
-    """What needs the rendered HTML: feeds, sitemap and the Content-Security-Policy."""
+    """What needs the rendered HTML: feeds and sitemap (the plugin put in the Content-Security-Policy)."""
     feeds.write_feeds_and_sitemap(site_dir, model, written)
-    csp.apply_policy(site_dir)
 
 
 def index_site(site_dir: Path, paths: ProjectPaths, model: SiteModel) -> None:

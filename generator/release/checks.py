@@ -15,11 +15,37 @@ EXTERNAL = re.compile(r"^\s*(https?:)?//", re.IGNORECASE)
 CSS_EXTERNAL = re.compile(r"url\(\s*['\"]?\s*(https?:)?//|@import\s+['\"]?(https?:)?//", re.IGNORECASE)
 
 
+# The start tags the page check reads: <html> (lang), the tags of FETCHING, and any tag with a style
+# attribute. Comments and script/style bodies are skipped and every tag is matched whole, as
+# HTMLParser reads them, so "<img" inside an attribute value or a comment is not a tag. Parsing
+# whole pages with HTMLParser cost ~7 ms each (35 s at 5,000 products); the parser now reads only
+# these tags, so it still decodes attributes (character references, quoting) exactly as before.
+_ATTRS = r"""(?:[^>"']++|"[^"]*+"|'[^']*+')*+"""   # possessive: no backtracking on a broken tag
+_WATCHED = "|".join(sorted({tag for tag, _ in FETCHING} | {"html"}))
+_TAGS = re.compile(   # one leading "<" lets the regex engine skip text fast; groups start after it
+    rf"<(?:!--.*?-->"                                                    # comment: skipped
+    rf"|((?P<raw>script|style)\b{_ATTRS}>).*?</\s*(?P=raw)\s*>"          # start tag kept, body skipped
+    rf"|((?:{_WATCHED})\b{_ATTRS}>)"                                     # kept
+    rf"|([a-zA-Z]{_ATTRS}>)"                                              # kept if it has a style
+    rf"|/[a-zA-Z]{_ATTRS}>)",                                            # end tag: skipped
+    re.IGNORECASE | re.DOTALL)
+
+
+def checked_tags(html: str) -> str:
+    """The start tags of ``html`` that ``_PageScan`` looks at, concatenated in page order."""
+    return "".join("<" + (raw or watched or other) for raw, _, watched, other in _TAGS.findall(html)
+                   if raw or watched or "style" in other.lower())
+
+
 class _PageScan(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.lang: str | None = None
         self.external: list[str] = []
+
+    def set_cdata_mode(self, elem: str) -> None:
+        # Fed start tags only: after <script src=…> the next tag is a tag, not script text.
+        pass
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "html":
@@ -39,7 +65,8 @@ def check_site(site_dir: Path) -> list[str]:
     for page in sorted(site_dir.rglob("*.html")):
         rel = page.relative_to(site_dir).as_posix()
         scan = _PageScan()
-        scan.feed(page.read_text(encoding="utf-8", errors="replace"))
+        scan.feed(checked_tags(page.read_text(encoding="utf-8", errors="replace")))
+        scan.close()
         if scan.lang != "zh":
             problems.append(f"{rel}：<html lang> 为“{scan.lang}”，应为 zh。")
         problems.extend(f"{rel}：引用了外部资源 {item}" for item in scan.external)

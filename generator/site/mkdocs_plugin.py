@@ -9,8 +9,10 @@ build of this project, including a plain ``mkdocs build``:
   generated pages out of the navigation;
 - ``on_env`` gives the theme templates their typed inputs as the ``portal`` global: the settings
   (footer, office, sample-data flag) and the warning banner;
-- ``on_page_content`` sanitises the HTML rendered from staff Markdown (generator.content.sanitize);
-- ``on_post_build`` removes MkDocs' 404 page.
+- ``on_page_markdown``/``on_page_content`` skip Python-Markdown for generated pages (their body is
+  already HTML) and sanitise the HTML rendered from staff Markdown (generator.content.sanitize);
+- ``on_post_page`` puts the Content-Security-Policy into each page as it is written (generator.site.csp);
+- ``on_post_build`` writes ``_headers`` and removes MkDocs' 404 page.
 
 Moving to a successor of MkDocs/Material touches this module and ``site_templates/theme`` only:
 the pages it renders are Markdown files with HTML bodies written by generator.site.pages.
@@ -33,11 +35,14 @@ from mkdocs.plugins import BasePlugin
 from generator.content.sanitize import CONTENT_FLAG, clean_html
 from generator.core.errors import BuildError, ConfigError
 from generator.core.settings import PortalSettings, ProjectPaths
+from generator.site import csp
 
 # Generated pages stay out of the nav: 3,000 product pages in the nav cost minutes and GBs.
 NOT_IN_NAV = ("/products/*", "/banks/*", "/policies/*", "/cases/*", "/notices/*", "/about.md", "/compare.md",
               "/guide.md", "/downloads/*")
 PLUGIN_NAME = "portal"
+# An ATX heading ("# 帮我选 { #id }") at the start of a line: the one Markdown a page template uses.
+_MARKDOWN_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,9 @@ class PortalPlugin(BasePlugin):
 
     def __init__(self) -> None:
         self.inputs: ThemeInputs | None = None
+        self._html_bodies: dict[str, str] = {}    # generated page (src_uri) → its HTML body
+        self._script_hashes: set[str] = set()     # every inline script the CSP allows, for _headers
+        self._copied_pages: list[Path] = []       # .html files in docs: copied as they are, not rendered
 
     def on_config(self, config):  # noqa: ANN001, ANN201 - MkDocs API
         if self.inputs is None:
@@ -76,14 +84,46 @@ class PortalPlugin(BasePlugin):
         env.globals["portal"] = self.inputs
         return env
 
+    def on_pre_build(self, config) -> None:  # noqa: ANN001 - MkDocs API
+        # `portal serve` builds again with the same plugin object: start each build empty.
+        self._html_bodies.clear()
+        self._script_hashes.clear()
+
+    def on_files(self, files, config):  # noqa: ANN001, ANN201 - MkDocs API
+        self._copied_pages = [Path(file.abs_dest_path) for file in files.static_pages()]
+        return files
+
+    def on_page_markdown(self, markdown: str, page, config, files):  # noqa: ANN001, ANN201 - MkDocs API
+        # A generated page's body is finished HTML (generator.site.pages). Python-Markdown would only
+        # pass it through its raw-HTML stash, at ~40 % of the MkDocs time; it gets an empty document
+        # and the body comes back in on_page_content. Headings in HTML never fed the table of
+        # contents, so its TOC stays empty; a template that writes a Markdown heading (guide.html:
+        # its TOC gives Material's skip link) is still converted.
+        if page.meta.get(CONTENT_FLAG) or _MARKDOWN_HEADING.search(markdown):
+            return markdown
+        self._html_bodies[page.file.src_uri] = markdown
+        return ""
+
     def on_page_content(self, html: str, page, config, files):  # noqa: ANN001, ANN201 - MkDocs API
         # Staff Markdown may contain HTML; generated pages hold bank text only through autoescaping.
-        return clean_html(html) if page.meta.get(CONTENT_FLAG) else html
+        if page.meta.get(CONTENT_FLAG):
+            return clean_html(html)
+        return self._html_bodies.pop(page.file.src_uri, html).strip()
+
+    def on_post_page(self, output: str, page, config):  # noqa: ANN001, ANN201 - MkDocs API
+        # The policy goes in while MkDocs holds the page, instead of re-reading every written file.
+        output, hashes = csp.add_policy(output)
+        self._script_hashes |= hashes
+        return output
 
     def on_post_build(self, config) -> None:  # noqa: ANN001 - MkDocs API
+        site_dir = Path(config["site_dir"])
         # Without site_url MkDocs writes 404.html with site-root links ("/assets/..."), which break
         # under the sub-path a government portal hosts us at; the web server's own 404 page is used.
-        (Path(config["site_dir"]) / "404.html").unlink(missing_ok=True)
+        (site_dir / "404.html").unlink(missing_ok=True)
+        # An .html file in docs is copied, not rendered, so on_post_page never saw it.
+        self._script_hashes |= csp.apply_policy([path for path in self._copied_pages if path.is_file()])
+        csp.write_headers(site_dir, self._script_hashes)
 
 
 def build_site(paths: ProjectPaths, docs_dir: Path, site_dir: Path, inputs: ThemeInputs, *,
