@@ -17,8 +17,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from jinja2 import Environment
 
 from generator.commands.progress import CHECK, FINISH, INDEX, LOAD, PAGES, PUBLISH, RENDER, Progress
 from generator.content.documents import load_content
@@ -96,13 +99,26 @@ def load_input(paths: ProjectPaths, *, today: dt.date | None = None) -> LoadedIn
     return LoadedInput(settings, catalog, content, issues, queries)
 
 
-def render_docs(docs_dir: Path, paths: ProjectPaths, loaded: LoadedInput, model: SiteModel) -> list[str]:
-    """Everything MkDocs turns into the site: generated pages, assets, finder data, downloads."""
-    written = pages.PageWriter(docs_dir, paths.templates, model).write_all()
+def render_pages(docs_dir: Path, paths: ProjectPaths, loaded: LoadedInput, model: SiteModel, *,
+                 product_pages: Collection[str] | None = None, env: Environment | None = None) -> pages.PageWriter:
+    """Generated pages, assets and finder data. ``product_pages``: only these product pages (the
+    preview's incremental rebuild; None: all); ``env``: compiled templates to reuse."""
+    writer = pages.PageWriter(docs_dir, paths.templates, model, env=env)
+    writer.write_pages(product_pages)
     assets.copy_assets(paths.templates / "assets", docs_dir / "assets")
     finder.write_finder_index(docs_dir, model, loaded.queries.to_browser())
+    return writer
+
+
+def render_downloads(docs_dir: Path, loaded: LoadedInput, model: SiteModel) -> None:
     exports.write_downloads(docs_dir, model.products, loaded.catalog.banks, model.fields,
                             sample_data=loaded.settings.sample_data, released=release_stamp(model))
+
+
+def render_docs(docs_dir: Path, paths: ProjectPaths, loaded: LoadedInput, model: SiteModel) -> list[str]:
+    """Everything MkDocs turns into the site: generated pages, assets, finder data, downloads."""
+    written = render_pages(docs_dir, paths, loaded, model).written
+    render_downloads(docs_dir, loaded, model)
     return written
 
 
@@ -149,7 +165,7 @@ def build_portal(paths: ProjectPaths, *, today: dt.date | None = None,
             with progress.stage(PAGES):
                 written = render_docs(docs_dir, paths, loaded, model)
             with progress.stage(RENDER):
-                build_site(paths, docs_dir, site_dir, ThemeInputs(loaded.settings, _banner(model)))
+                build_site(paths, docs_dir, site_dir, ThemeInputs(loaded.settings, banner(model)))
             with progress.stage(FINISH):
                 finish_site(site_dir, model, written)
             with progress.stage(INDEX):
@@ -190,6 +206,6 @@ def stale_banks(model: SiteModel) -> list[StaleBank]:
     return found
 
 
-def _banner(model: SiteModel) -> Banner | None:
+def banner(model: SiteModel) -> Banner | None:
     notice = model.warning_notice
     return Banner(url=notice.url, version=notice_version(notice)) if notice is not None else None

@@ -25,30 +25,28 @@ or the date renders everything and runs MkDocs in full, as does the first rebuil
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import itertools
-import logging
 import os
 import shutil
 import threading
 import time
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
 from jinja2 import Environment
 
-from generator.commands.build import (LoadedInput, _banner, build_date, finish_site, index_site, load_input,
-                                      release_stamp)
+from generator.commands.build import (LoadedInput, banner, build_date, finish_site, index_site, load_input,
+                                      release_stamp, render_downloads, render_pages)
 from generator.commands.errors import as_portal_error
 from generator.core import urls
 from generator.core.issues import IssueList
 from generator.core.schema import CanonicalSchema
 from generator.core.settings import PortalSettings, ProjectPaths, check_warning_notice
 from generator.release import checks
-from generator.site import assets, csp, exports, finder, pages
+from generator.site import csp
 from generator.site.mkdocs_plugin import ThemeInputs, build_site
 from generator.site.model import SiteModel, make_model
 
@@ -81,25 +79,6 @@ class _Inputs:
     schema: CanonicalSchema
     today: dt.date
     theme: ThemeInputs
-
-
-class _DirtyWarning(logging.Filter):
-    """MkDocs warns on every dirty build that navigation may be stale: ours is fixed in mkdocs.yml,
-    and a change to it makes a full build, so the line is noise in the preview's console."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return "'dirty' build" not in record.getMessage()
-
-
-@contextlib.contextmanager
-def _quiet_dirty_warning() -> Iterator[None]:
-    logger = logging.getLogger("mkdocs.commands.build")   # by name: only the adapter imports mkdocs
-    quiet = _DirtyWarning()
-    logger.addFilter(quiet)
-    try:
-        yield
-    finally:
-        logger.removeFilter(quiet)
 
 
 def _product_inputs(model: SiteModel) -> dict[str, tuple]:
@@ -189,7 +168,7 @@ class PreviewEngine:
             return result
         schema = loaded.catalog.schema
         model = make_model(loaded.catalog, loaded.content, loaded.settings, schema.titles, today, schema.vocab)
-        inputs = _Inputs(loaded.settings, schema, today, ThemeInputs(loaded.settings, _banner(model)))
+        inputs = _Inputs(loaded.settings, schema, today, ThemeInputs(loaded.settings, banner(model)))
         full = full or inputs != self._inputs
         products = _product_inputs(model)
         render = None if full else {pid for pid, key in products.items() if self._products.get(pid) != key}
@@ -206,9 +185,7 @@ class PreviewEngine:
         downloads = (inputs, model.products, loaded.catalog.banks, release_stamp(model))
         if full or downloads != self._downloads:   # a staff page edit leaves the downloads as they are
             self._downloads = None
-            self._render(lambda scratch: exports.write_downloads(
-                scratch, model.products, loaded.catalog.banks, model.fields,
-                sample_data=loaded.settings.sample_data, released=downloads[3]), kept=set(), downloads=True)
+            self._render(lambda scratch: render_downloads(scratch, loaded, model), kept=set(), downloads=True)
             self._build_and_publish(model, written, inputs.theme, full=False, result=result)
 
         self._inputs, self._products, self._downloads = inputs, products, downloads
@@ -225,13 +202,9 @@ class PreviewEngine:
 
     def _write_pages(self, scratch: Path, loaded: LoadedInput, model: SiteModel,
                      product_pages: Collection[str] | None) -> list[str]:
-        """build.render_docs without the downloads, and with only some product pages (see the report)."""
-        writer = pages.PageWriter(scratch, self.paths.templates, model, env=self._env)
+        writer = render_pages(scratch, self.paths, loaded, model, product_pages=product_pages, env=self._env)
         self._env = writer.env
-        written = writer.write_pages(product_pages)
-        assets.copy_assets(self.paths.templates / "assets", scratch / "assets")
-        finder.write_finder_index(scratch, model, loaded.queries.to_browser())
-        return written
+        return writer.written
 
     def _render(self, write: Callable[[Path], T], *, kept: set[str], downloads: bool = False) -> T:
         """``write`` into a scratch folder, then move into ``docs/`` only the files that changed.
@@ -265,8 +238,7 @@ class PreviewEngine:
     def _build_and_publish(self, model: SiteModel, written: list[str], theme: ThemeInputs, *, full: bool,
                            result: Update) -> bool:
         """MkDocs over ``docs/``, then its changed output into the served site; True if a page changed."""
-        with _quiet_dirty_warning():
-            build_site(self.paths, self.docs_dir, self.build_dir, theme, dirty=not full)
+        build_site(self.paths, self.docs_dir, self.build_dir, theme, dirty=not full)
         changed, removed = self._built_changes()
         published, gone = self._publish(model, written, changed, removed, full=full)
         result.changed += published

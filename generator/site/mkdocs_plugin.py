@@ -90,7 +90,9 @@ class PortalPlugin(BasePlugin):
         self._script_hashes.clear()
 
     def on_files(self, files, config):  # noqa: ANN001, ANN201 - MkDocs API
-        self._copied_pages = [Path(file.abs_dest_path) for file in files.static_pages()]
+        # static_pages() also lists .json/.xml files; only HTML takes a CSP.
+        self._copied_pages = [Path(file.abs_dest_path) for file in files.static_pages()
+                              if file.src_uri.endswith((".html", ".htm"))]
         return files
 
     def on_page_markdown(self, markdown: str, page, config, files):  # noqa: ANN001, ANN201 - MkDocs API
@@ -150,10 +152,23 @@ def build_site(paths: ProjectPaths, docs_dir: Path, site_dir: Path, inputs: Them
             raise ConfigError("mkdocs.yml 中缺少 plugins: [portal]：没有它，内容页面中的 HTML 不会被净化。"
                               "请在 mkdocs.yml 的 plugins 下写 - portal。")
         plugin.inputs = inputs
+        build_log = logging.getLogger("mkdocs.commands.build")
+        quiet = _DirtyWarning()
+        build_log.addFilter(quiet)
         try:
             build(config, dirty=dirty)
         except exceptions.MkDocsException as exc:
             raise BuildError(f"MkDocs 报错：{exc}") from exc
+        finally:
+            build_log.removeFilter(quiet)
+
+
+class _DirtyWarning(logging.Filter):
+    """MkDocs warns on every dirty build that navigation may be stale: ours is fixed in mkdocs.yml,
+    and a change to it makes the preview rebuild in full, so the line is noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "'dirty' build" not in record.getMessage()
 
 
 class _ConfigProblems(logging.Handler):
