@@ -82,27 +82,27 @@ def _between_tags(html: str) -> str:
     return re.sub(r">\s+<", "><", html.strip())
 
 
-def test_generated_pages_skip_markdown_and_render_as_markdown_would(tmp_path):
+def _assert_generated_pages_render_as_markdown_would(project: Path, docs: Path) -> None:
     from generator.commands.build import build_date, load_input, render_docs
     from generator.core.settings import project_paths
     from generator.site.model import make_model
 
-    paths = project_paths(ROOT)
+    paths = project_paths(project)
     loaded = load_input(paths, today=build_date())
     schema = loaded.catalog.schema
     model = make_model(loaded.catalog, loaded.content, loaded.settings, schema.titles, build_date(), schema.vocab)
-    written = render_docs(tmp_path, paths, loaded, model)
-    extensions = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["markdown_extensions"]
+    written = render_docs(docs, paths, loaded, model)
+    extensions = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))["markdown_extensions"]
     names = [next(iter(e)) if isinstance(e, dict) else e for e in extensions]
     configs = {next(iter(e)): e[next(iter(e))] for e in extensions if isinstance(e, dict)}
     plugin = PortalPlugin()
     skipped = 0
-    for source in sorted(tmp_path.rglob("*.md")):
+    for source in sorted(docs.rglob("*.md")):
         _, front, body = source.read_text(encoding="utf-8").split("---\n", 2)
         meta = yaml.safe_load(front)
         if meta.get(CONTENT_FLAG):
             continue
-        page = SimpleNamespace(meta=meta, file=SimpleNamespace(src_uri=source.relative_to(tmp_path).as_posix()))
+        page = SimpleNamespace(meta=meta, file=SimpleNamespace(src_uri=source.relative_to(docs).as_posix()))
         given = plugin.on_page_markdown(body, page, None, None)
         skipped += given == ""
         rendered = plugin.on_page_content(markdown.markdown(given, extensions=names, extension_configs=configs),
@@ -110,3 +110,12 @@ def test_generated_pages_skip_markdown_and_render_as_markdown_would(tmp_path):
         expected = markdown.markdown(body, extensions=names, extension_configs=configs)
         assert _between_tags(rendered) == _between_tags(expected), source
     assert skipped >= len(written) - len(loaded.content.all()) - 1   # all but guide.html (a Markdown heading)
+
+
+def test_generated_pages_skip_markdown_and_render_as_markdown_would(tmp_path):
+    _assert_generated_pages_render_as_markdown_would(ROOT, tmp_path)
+
+
+def test_bank_text_with_markup_renders_as_markdown_would_on_generated_pages(hostile_site, tmp_path):
+    # XSS payloads, formulas, <b>, {{ }} and Markdown-looking text in every bank field and the registry.
+    _assert_generated_pages_render_as_markdown_would(hostile_site.project, tmp_path)
