@@ -103,3 +103,22 @@ def test_every_failure_maps_to_exit_2_with_a_chinese_message(tmp_path):
 
 def test_a_programming_error_is_not_disguised_as_a_configuration_error():
     assert as_portal_error(KeyError("bug")) is None
+
+
+def test_the_region_is_a_name_with_a_six_digit_code(tmp_path):
+    demo = load_settings(ROOT / "mkdocs.yml").region
+    assert (demo.name, demo.code) == ("通川区", "511702")
+    unquoted = settings_with(tmp_path, 'region_code: "511702"', "region_code: 511702").region
+    assert unquoted.code == "511702"     # YAML reads it as a number; it is kept as the digits
+
+
+@pytest.mark.parametrize(("old", "new", "key"), [
+    ('region_code: "511702"', 'region_code: "51170"', "extra.portal.region_code"),
+    ('region_code: "511702"', 'region_code: "0A1702"', "extra.portal.region_code"),
+    ('region_code: "511702"', "region_code: true", "extra.portal.region_code"),
+    ("region: 通川区", "region: ", "extra.portal.region"),
+])
+def test_a_malformed_region_names_its_key(tmp_path, old, new, key):
+    with pytest.raises(ConfigError) as raised:
+        settings_with(tmp_path, old, new)
+    assert key in str(raised.value) and raised.value.exit_code == EXIT_CONFIG

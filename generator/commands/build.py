@@ -112,7 +112,8 @@ def render_pages(docs_dir: Path, paths: ProjectPaths, loaded: LoadedInput, model
 
 def render_downloads(docs_dir: Path, loaded: LoadedInput, model: SiteModel) -> None:
     exports.write_downloads(docs_dir, model.products, loaded.catalog.banks, model.fields,
-                            sample_data=loaded.settings.sample_data, released=release_stamp(model))
+                            sample_data=loaded.settings.sample_data, released=release_stamp(model),
+                            region=loaded.settings.region)
 
 
 def render_docs(docs_dir: Path, paths: ProjectPaths, loaded: LoadedInput, model: SiteModel) -> list[str]:
@@ -131,6 +132,13 @@ def index_site(site_dir: Path, paths: ProjectPaths, model: SiteModel) -> None:
     search.index_site(site_dir, paths.root)
     # The finder maps Pagefind's result ids to products; the ids exist only now.
     finder.write_search_map(site_dir, model, search.page_hashes(site_dir))
+
+
+def site_identity(settings: PortalSettings) -> dict[str, object]:
+    """Who published this release, for the manifest: what ``portal federate`` knows a member by."""
+    region = settings.region
+    return {"region": {"name": region.name, "code": region.code} if region else None,
+            "district": settings.district, "office": settings.office, "base_url": settings.base_url}
 
 
 def input_files(paths: ProjectPaths) -> dict[str, str]:
@@ -179,7 +187,7 @@ def build_portal(paths: ProjectPaths, *, today: dt.date | None = None,
                 publish.mark_output(site_dir)
                 manifest.write_manifest(site_dir, inputs=input_files(paths),
                                         pagefind=search.pagefind_version(paths.root),
-                                        released=release_stamp(model))
+                                        released=release_stamp(model), extra=site_identity(loaded.settings))
             with progress.stage(PUBLISH):
                 result.changes = compare_sites(paths.out, site_dir)
                 result.changes.stale_banks = stale_banks(model)

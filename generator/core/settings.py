@@ -83,7 +83,9 @@ KEYS = (
     Key("stale_after_days", int, Number(1, 3650, whole=True, unit="天"), example="180"),
     Key("warning_notice", str, example="notices/illegal-intermediaries.md"),
 )
-OTHER_KEYS = ("base_url", "footer")
+OTHER_KEYS = ("base_url", "footer", "region", "region_code")
+# 行政区划代码 (GB/T 2260): six digits, the first two a province (11 北京 … 82 澳门).
+REGION_CODE = re.compile(r"^[1-8]\d{5}$")
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,15 @@ class PortalSettings:
     warning_notice: str = "notices/illegal-intermediaries.md"
     base_url: str | None = None         # public address ending in "/": feeds, sitemap, QR codes, share tags
     footer: Footer = Footer()
+    region: Region | None = None        # the district this portal serves: in the manifest and open data
+
+
+@dataclass(frozen=True)
+class Region:
+    """An administrative region: what the levels above (portal federate) know a member site by."""
+
+    name: str        # 通川区
+    code: str        # 511702 (行政区划代码)
 
 
 @dataclass(frozen=True)
@@ -163,7 +174,8 @@ def load_settings(mkdocs_yml: Path) -> PortalSettings:
             raise _fail(str(key), f"不是已知的设置。{hint}")
     # A key left out (or empty) keeps PortalSettings' default.
     values = {k.name: _scalar(k, portal[k.name]) for k in KEYS if portal.get(k.name) is not None}
-    return PortalSettings(**values, base_url=_base_url(portal.get("base_url")), footer=_footer(portal.get("footer")))
+    return PortalSettings(**values, base_url=_base_url(portal.get("base_url")), footer=_footer(portal.get("footer")),
+                          region=_region(portal.get("region"), portal.get("region_code")))
 
 
 def _fail(key: str, message: str) -> ConfigError:
@@ -226,6 +238,18 @@ def _footer(raw: object) -> Footer:
         raise _fail("footer.sample", "只能是 true 或 false。")
     police = POLICE_NUMBER.match(values["police_number"])
     return Footer(**values, sample=sample, police_url=POLICE_LOOKUP + police.group(1) if police else "")
+
+
+def _region(name: object, code: object) -> Region | None:
+    """``region`` and ``region_code`` go together (a code alone names no place, a name alone is ambiguous)."""
+    if name in (None, "") and code in (None, ""):
+        return None
+    if not isinstance(name, str) or not name.strip():
+        raise _fail("region", "填写了 region_code 时也要填写地区名称，如 region: 通川区。")
+    if isinstance(code, bool) or not isinstance(code, (str, int)) or not REGION_CODE.match(str(code).strip()):
+        raise _fail("region_code", f"“{code if code is not None else ''}”不是 6 位行政区划代码；"
+                    "请写本区县的代码，如 511702（通川区）。")
+    return Region(name.strip(), str(code).strip())
 
 
 def _base_url(raw: object) -> str | None:

@@ -18,6 +18,7 @@ from pathlib import Path
 from generator.core import urls
 from generator.core.models import BankRecord, ProductRecord
 from generator.core.schema import CanonicalSchema
+from generator.core.settings import Region
 from generator.site.fields import FieldRegistry, yes_no
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -70,7 +71,8 @@ def product_json(product: ProductRecord, bank: BankRecord, registry: FieldRegist
 
 
 def write_downloads(docs_dir: Path, products: list[ProductRecord], banks: dict[str, BankRecord],
-                    registry: FieldRegistry, *, sample_data: bool, released: str) -> list[Path]:
+                    registry: FieldRegistry, *, sample_data: bool, released: str,
+                    region: Region | None = None) -> list[Path]:
     """``released``: the RFC 3339 datetime the data is from (never the clock: builds are reproducible)."""
     schema = registry.schema
     target = docs_dir / urls.DOWNLOADS
@@ -100,7 +102,7 @@ def write_downloads(docs_dir: Path, products: list[ProductRecord], banks: dict[s
     json_path.write_text(json.dumps(payload, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
     package_path = docs_dir / urls.DATAPACKAGE
-    package = open_data_package(schema, sample_data=sample_data, released=released)
+    package = open_data_package(schema, sample_data=sample_data, released=released, region=region)
     package_path.write_text(json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return [csv_path, xlsx_path, json_path, package_path]
 
@@ -128,12 +130,15 @@ def published_schema(schema: CanonicalSchema) -> dict:
     return descriptor
 
 
-def open_data_package(schema: CanonicalSchema, *, sample_data: bool, released: str) -> dict:
+def open_data_package(schema: CanonicalSchema, *, sample_data: bool, released: str,
+                      region: Region | None = None) -> dict:
     """``datapackage.json`` of the downloads: the CSV and the XLSX, both valid against one schema."""
     table_schema = published_schema(schema)
     return {
         "name": "xiaowei-financial-products",
-        "title": "小微企业金融服务产品库" + ("（示例数据）" if sample_data else ""),
+        "title": (region.name if region else "") + "小微企业金融服务产品库" + ("（示例数据）" if sample_data else ""),
+        # The district the data covers (行政区划代码): what the levels above aggregate by.
+        **({"region": {"name": region.name, "code": region.code}} if region else {}),
         "description": "在售小微企业金融产品。数据由各银行提供并负责；利率为年化利率（%），金额单位为万元。",
         "created": released,
         "resources": [
