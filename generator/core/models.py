@@ -14,6 +14,14 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class Region:
+    """An administrative region (区县): what the levels above (``portal federate``) know a district by."""
+
+    name: str        # 通川区
+    code: str        # 511702 (行政区划代码, GB/T 2260)
+
+
+@dataclass(frozen=True)
 class BankRecord:
     bank_id: str
     name: str
@@ -23,6 +31,7 @@ class BankRecord:
     hotline: str
     website: str
     sort_order: int
+    region: Region | None = None    # set in a federated catalogue: the district this branch serves
 
 
 @dataclass(frozen=True)
@@ -62,6 +71,16 @@ class ProductRecord:
     status: str
     source_file: str = ""
     source_row: int = 0
+    # A federated catalogue (portal federate) joins districts whose product_ids are unique only within
+    # each district: there ``product_id`` is the region-scoped key "<region_code>/<id>" (so pages live
+    # at products/<region_code>/<id>/), ``source_id`` the district's own id, ``region`` the district.
+    region: Region | None = None
+    source_id: str = ""
+
+    @property
+    def own_id(self) -> str:
+        """The product_id the district published (what downloads and bank submissions carry)."""
+        return self.source_id or self.product_id
 
     def is_published(self, today: date) -> bool:
         """On sale and not past its end date: shown on the site, in the finder and downloads."""

@@ -20,6 +20,7 @@ import yaml
 
 from generator.core import safe_yaml
 from generator.core.errors import ConfigError
+from generator.core.models import Region
 from generator.core.safe_yaml import StrictLoader
 
 # 网站标识码: 10 characters, letters and digits (e.g. 5117020001, or bm… for ministries).
@@ -101,14 +102,6 @@ class PortalSettings:
     base_url: str | None = None         # public address ending in "/": feeds, sitemap, QR codes, share tags
     footer: Footer = Footer()
     region: Region | None = None        # the district this portal serves: in the manifest and open data
-
-
-@dataclass(frozen=True)
-class Region:
-    """An administrative region: what the levels above (portal federate) know a member site by."""
-
-    name: str        # 通川区
-    code: str        # 511702 (行政区划代码)
 
 
 @dataclass(frozen=True)

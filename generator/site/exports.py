@@ -16,9 +16,8 @@ import zipfile
 from pathlib import Path
 
 from generator.core import urls
-from generator.core.models import BankRecord, ProductRecord
+from generator.core.models import BankRecord, ProductRecord, Region
 from generator.core.schema import CanonicalSchema
-from generator.core.settings import Region
 from generator.site.fields import FieldRegistry, yes_no
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -47,8 +46,29 @@ def neutralise(value: object) -> object:
     return value
 
 
-def product_rows(products: list[ProductRecord], schema: CanonicalSchema) -> list[list[object]]:
-    return [[cell_value(getattr(p, name)) for name in schema.names] for p in products]
+# Two columns after the canonical ones when the district is known (extra.portal.region, or each
+# product's own in a federated catalogue): the levels above aggregate districts' downloads by them.
+REGION_FIELDS = (
+    {"name": "地区", "canonical_name": "region", "type": "string", "description": "区县名称",
+     "constraints": {"required": True}},
+    {"name": "行政区划代码", "canonical_name": "region_code", "type": "string",
+     "description": "区县的 6 位行政区划代码（GB/T 2260）", "constraints": {"required": True, "pattern": "^[1-8][0-9]{5}$"}},
+)
+
+
+def product_rows(products: list[ProductRecord], schema: CanonicalSchema,
+                 region: Region | None = None) -> list[list[object]]:
+    """One row per product: the canonical fields (product_id as the district published it), then the
+    region columns when ``region`` (the default for products without their own) or any product's is known."""
+    regional = region is not None or any(p.region for p in products)
+    rows = []
+    for p in products:
+        row = [cell_value(p.own_id if name == "product_id" else getattr(p, name)) for name in schema.names]
+        if regional:
+            where = p.region or region
+            row += [where.name, where.code] if where else ["", ""]
+        rows.append(row)
+    return rows
 
 
 def product_json(product: ProductRecord, bank: BankRecord, registry: FieldRegistry) -> dict:
@@ -64,6 +84,9 @@ def product_json(product: ProductRecord, bank: BankRecord, registry: FieldRegist
     record["bank_name"] = bank.name
     record["bank_short_name"] = bank.short_name
     record["url"] = urls.product(product.product_id)
+    if product.region is not None:
+        record["source_id"] = product.own_id
+        record["region"] = {"name": product.region.name, "code": product.region.code}
     # Every field's wording from the field registry, so the compare page shows what the
     # product page shows and need not re-implement any of it.
     record["display"] = registry.display_block(product, bank.short_name or bank.name)
@@ -77,8 +100,9 @@ def write_downloads(docs_dir: Path, products: list[ProductRecord], banks: dict[s
     schema = registry.schema
     target = docs_dir / urls.DOWNLOADS
     target.mkdir(parents=True, exist_ok=True)
-    titles = [f.title for f in schema.fields]
-    rows = product_rows(products, schema)
+    regional = region is not None or any(p.region for p in products)
+    titles = [f.title for f in schema.fields] + ([f["name"] for f in REGION_FIELDS] if regional else [])
+    rows = product_rows(products, schema, region)
 
     csv_path = docs_dir / urls.PRODUCTS_CSV
     buffer = io.StringIO()
@@ -102,12 +126,13 @@ def write_downloads(docs_dir: Path, products: list[ProductRecord], banks: dict[s
     json_path.write_text(json.dumps(payload, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
     package_path = docs_dir / urls.DATAPACKAGE
-    package = open_data_package(schema, sample_data=sample_data, released=released, region=region)
+    package = open_data_package(schema, sample_data=sample_data, released=released, region=region,
+                                regional=regional)
     package_path.write_text(json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return [csv_path, xlsx_path, json_path, package_path]
 
 
-def published_schema(schema: CanonicalSchema) -> dict:
+def published_schema(schema: CanonicalSchema, *, regional: bool = False) -> dict:
     """The canonical Table Schema as the downloads carry it: each field named by its Chinese title.
 
     The CSV and XLSX header rows are the Chinese titles, because the people who open them are
@@ -127,13 +152,17 @@ def published_schema(schema: CanonicalSchema) -> dict:
     elif isinstance(key, str):
         descriptor["primaryKey"] = renamed.get(key, key)
     descriptor.pop("foreignKeys", None)   # they point at the bank registry, which is not published
+    if regional:
+        descriptor["fields"] += [dict(f) for f in REGION_FIELDS]
+        # product_id is unique within a district; across districts with the region code.
+        descriptor["primaryKey"] = [renamed["product_id"], "行政区划代码"]
     return descriptor
 
 
 def open_data_package(schema: CanonicalSchema, *, sample_data: bool, released: str,
-                      region: Region | None = None) -> dict:
+                      region: Region | None = None, regional: bool = False) -> dict:
     """``datapackage.json`` of the downloads: the CSV and the XLSX, both valid against one schema."""
-    table_schema = published_schema(schema)
+    table_schema = published_schema(schema, regional=regional or region is not None)
     return {
         "name": "xiaowei-financial-products",
         "title": (region.name if region else "") + "小微企业金融服务产品库" + ("（示例数据）" if sample_data else ""),
