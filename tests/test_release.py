@@ -73,12 +73,12 @@ def test_the_open_data_package_validates_with_frictionless(demo_site):
     report = validate(str(descriptor))
     assert report.valid, report.flatten(["type", "message"])[:5]
     package = Package(str(descriptor))
-    assert [r.name for r in package.resources] == ["products", "products-xlsx"]
+    assert [r.name for r in package.resources] == ["products", "products-xlsx", "banks"]
     dt.datetime.fromisoformat(json.loads(descriptor.read_text(encoding="utf-8"))["created"])
     header = (demo_site / "downloads" / "products.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     fields = package.resources[0].schema.fields
     assert header.split(",") == [f.name for f in fields]          # what Excel and pandas show
-    assert header.startswith("产品编号,机构编号,产品名称")
+    assert header.startswith("产品编号,机构编号,产品名称") and header.endswith("地区,行政区划代码")
     assert fields[0].to_descriptor()["canonical_name"] == "product_id"
     rows = package.get_resource("products-xlsx").read_rows()
     assert len(rows) == len(json.loads((demo_site / "downloads" / "products.json").read_text("utf-8"))["products"])

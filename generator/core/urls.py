@@ -53,6 +53,8 @@ PRODUCTS_CSV = f"{DOWNLOADS}products.csv"
 PRODUCTS_XLSX = f"{DOWNLOADS}products.xlsx"
 PRODUCTS_JSON = f"{DOWNLOADS}products.json"     # also read by the compare page and the change report
 DATAPACKAGE = f"{DOWNLOADS}datapackage.json"
+BANKS_CSV = f"{DOWNLOADS}banks.csv"             # the bank registry, as the levels above need it
+CONTENT_JSON = f"{DOWNLOADS}content.json"       # policies, cases and notices: titles, dates, addresses
 
 
 # The finder's data (generator.site.finder) and the Pagefind bundle (generator.site.search).

@@ -16,7 +16,7 @@ import zipfile
 from pathlib import Path
 
 from generator.core import urls
-from generator.core.models import BankRecord, ProductRecord, Region
+from generator.core.models import BankRecord, ContentDocument, PolicyMeta, ProductRecord, Region
 from generator.core.schema import CanonicalSchema
 from generator.site.fields import FieldRegistry, yes_no
 
@@ -125,11 +125,46 @@ def write_downloads(docs_dir: Path, products: list[ProductRecord], banks: dict[s
     }
     json_path.write_text(json.dumps(payload, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
+    banks_path = docs_dir / urls.BANKS_CSV
+    banks_path.write_bytes(banks_csv([banks[b] for b in sorted(banks, key=lambda b: (banks[b].sort_order, b))]))
+
     package_path = docs_dir / urls.DATAPACKAGE
     package = open_data_package(schema, sample_data=sample_data, released=released, region=region,
                                 regional=regional)
     package_path.write_text(json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return [csv_path, xlsx_path, json_path, package_path]
+    return [csv_path, xlsx_path, json_path, banks_path, package_path]
+
+
+# The published bank registry: the columns of catalog/registry/banks.csv (ingest.registry reads it back).
+BANK_FIELDS = (("bank_id", "机构编号", "string"), ("name", "机构名称", "string"), ("short_name", "简称", "string"),
+               ("bank_type", "机构类型", "string"), ("address", "地址", "string"), ("hotline", "客服电话", "string"),
+               ("website", "网站", "string"), ("sort_order", "排序", "integer"))
+
+
+def banks_csv(banks: list[BankRecord]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([name for name, _, _ in BANK_FIELDS])
+    writer.writerows([[neutralise(getattr(b, name)) for name, _, _ in BANK_FIELDS] for b in banks])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def write_content_index(docs_dir: Path, documents: list[ContentDocument], region: Region | None) -> Path:
+    """``downloads/content.json``: the policies, cases and notices of this site (title, date, address),
+    so a city or province portal can list and link them without copying them."""
+    items = []
+    for doc in documents:
+        meta = doc.meta
+        item = {"kind": doc.kind, "title": doc.title, "date": doc.date.isoformat(),
+                "updated": doc.updated.isoformat(), "url": doc.url, "summary": meta.summary}
+        if isinstance(meta, PolicyMeta):
+            item |= {"doc_number": meta.doc_number, "issuer": meta.issuer, "status": str(meta.status)}
+        items.append(item)
+    path = docs_dir / urls.CONTENT_JSON
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = {"region": {"name": region.name, "code": region.code} if region else None, "documents": items}
+    path.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return path
 
 
 def published_schema(schema: CanonicalSchema, *, regional: bool = False) -> dict:
@@ -176,6 +211,10 @@ def open_data_package(schema: CanonicalSchema, *, sample_data: bool, released: s
             {"name": "products-xlsx", "path": Path(urls.PRODUCTS_XLSX).name, "format": "xlsx",
              "mediatype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
              "dialect": {"excel": {"sheet": XLSX_SHEET}}, "schema": table_schema},
+            {"name": "banks", "path": Path(urls.BANKS_CSV).name, "format": "csv", "mediatype": "text/csv",
+             "encoding": "utf-8-sig", "schema": {
+                 "fields": [{"name": name, "title": title, "type": kind} for name, title, kind in BANK_FIELDS],
+                 "primaryKey": ["bank_id"]}},
         ],
     }
 
