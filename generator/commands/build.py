@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -152,17 +152,23 @@ def input_files(paths: ProjectPaths) -> dict[str, str]:
                                    "site_templates": paths.templates}, {"mkdocs.yml": paths.mkdocs_yml})
 
 
-def build_portal(paths: ProjectPaths, *, today: dt.date | None = None,
-                 progress: Progress | None = None) -> BuildResult:
+Loader = Callable[[ProjectPaths, dt.date], LoadedInput]
+
+
+def build_portal(paths: ProjectPaths, *, today: dt.date | None = None, progress: Progress | None = None,
+                 load: Loader | None = None, protected: Sequence[Path] = ()) -> BuildResult:
+    """Build and publish. ``load`` reads the input (default: the project's catalogue and content;
+    ``portal federate`` passes one that reads member releases); ``protected``: more paths that
+    ``--out`` must not contain (the members)."""
     started = time.perf_counter()
     progress = progress or Progress()
     today = today or build_date()
     publish.check_output_target(paths.out, [paths.root, paths.catalog, paths.content, paths.templates,
-                                            paths.mkdocs_yml])
+                                            paths.mkdocs_yml, *protected])
     with publish.output_lock(paths.out):
         publish.remove_leftovers(paths.out)
         with progress.stage(LOAD):
-            loaded = load_input(paths, today=today)
+            loaded = (load or _load_project)(paths, today)
             check_warning_notice(loaded.settings, paths.content)   # the banner's notice must exist: exit 2
         schema = loaded.catalog.schema
         result = BuildResult(issues=loaded.issues, field_titles=schema.titles)
@@ -204,6 +210,10 @@ def build_portal(paths: ProjectPaths, *, today: dt.date | None = None,
     result.pages = len(written)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _load_project(paths: ProjectPaths, today: dt.date) -> LoadedInput:
+    return load_input(paths, today=today)
 
 
 def stale_banks(model: SiteModel) -> list[StaleBank]:

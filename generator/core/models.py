@@ -160,11 +160,51 @@ class ContentDocument:
         return self.meta.updated or self.date
 
 
+@dataclass(frozen=True)
+class MemberDocument:
+    """A policy, case or notice of a member district (from its ``downloads/content.json``): a city or
+    province portal lists it with a link to the district's site, never copies it."""
+
+    kind: str                # "policy" | "case" | "notice"
+    title: str
+    date: date
+    region: Region
+    url: str | None          # absolute, on the district's site; None when its base_url is unknown
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class Member:
+    """One district release that a federated portal is built from (``portal federate``)."""
+
+    region: Region
+    source: str                      # the bundle or folder as given on the command line
+    district: str = ""               # 达州市通川区 (the member's extra.portal.district)
+    base_url: str | None = None      # the district site's public address, "…/"
+    released: str = ""               # the member's data date (manifest "released")
+    documents: tuple[MemberDocument, ...] = ()
+
+    def page_url(self, path: str) -> str | None:
+        """The absolute address of a page of the district's own site, when its address is known."""
+        return self.base_url + path if self.base_url else None
+
+
+@dataclass(frozen=True)
+class Federation:
+    """The members of a federated catalogue, in the order given (their products carry ``region``)."""
+
+    members: tuple[Member, ...]
+
+    def member(self, code: str) -> Member | None:
+        return next((m for m in self.members if m.region.code == code), None)
+
+
 @dataclass
 class Catalog:
     banks: dict[str, BankRecord]
     products: list[ProductRecord]
     schema: "CanonicalSchema"        # the canonical schema the products were validated against
+    federation: Federation | None = None   # set by portal federate: a city/province catalogue
 
     def products_of(self, bank_id: str) -> list[ProductRecord]:
         return [p for p in self.products if p.bank_id == bank_id]
