@@ -105,6 +105,54 @@ def write_package(out_dir: Path, rows: int, *, xlsx: bool = False, bank_id: str 
     return data_file
 
 
+POLICY_BODY = """## 一句话看懂
+
+缺少抵押物的小微企业，可以请政府性融资担保机构为贷款提供担保，担保费率每年**不超过 1%**。
+
+## 谁可以享受
+
+| 对象 | 条件 |
+| --- | --- |
+| 小型企业、微型企业 | 按国家中小企业划型标准认定，贷款用于生产经营 |
+| 个体工商户 | 有营业执照，正常经营 |
+
+## 怎么申请
+
+1. 向合作银行提出贷款申请；
+2. 银行将符合条件的项目推荐给担保机构；
+3. 担保机构审核后出具担保函。
+
+!!! note "提示"
+    办理贷款不需要向任何中介交费。
+
+<details><summary>常见问题</summary>
+担保费补贴按季度申请，详见<a href="../../notices/">通知公告</a>。
+</details>
+"""
+
+
+def write_content(content_dir: Path, pages: int, *, today: dt.date | None = None) -> list[Path]:
+    """Write ``pages`` staff documents (half policies, half notices) with headings, a table, a list,
+    an admonition and raw HTML, as staff write them; returns the files. They name no products, so
+    they fit any catalogue."""
+    today = today or dt.date.today()
+    written = []
+    for index in range(pages):
+        day = (today - dt.timedelta(days=index)).isoformat()
+        if index % 2 == 0:
+            folder, front = "policies", (f"title: 示例政策解读第{index}号\ndate: {day}\n"
+                                         f"doc_number: 通区财发〔2025〕{index + 100}号\nissuer: 达州市通川区财政局\n"
+                                         f"status: 现行有效\ntags: [融资担保, 降费]\n"
+                                         f"summary: 政府性融资担保费率不超过1%。\n")
+        else:
+            folder, front = "notices", f"title: 示例通知第{index}号\ndate: {day}\nsummary: 关于产品信息报送的通知。\n"
+        target = content_dir / folder / f"synthetic-{index:04d}.md"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(f"---\n{front}---\n\n{POLICY_BODY}", encoding="utf-8")
+        written.append(target)
+    return written
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
