@@ -303,3 +303,12 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: run the README's test command, which installs it")
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def federated_site(tmp_path_factory: pytest.TempPathFactory):
+    """Three member districts built from the demo, bundled and federated into a city portal
+    (tests/federation.py: ``FederatedFixture``), built once per test run."""
+    from tests.federation import build_federation
+
+    return built_once(tmp_path_factory, "federated", build_federation)

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from generator.commands import report
 from generator.commands.errors import as_portal_error
 from generator.core.errors import EXIT_CONFIG, EXIT_INVALID, EXIT_OK, PortalError
-from generator.core.settings import project_paths
+from generator.core.settings import ProjectPaths, project_paths
+
+if TYPE_CHECKING:   # the commands' modules are imported when a command runs (a fast --help)
+    from generator.commands.build import BuildResult
+    from generator.commands.progress import Progress
 
 
 def _stop(exc: BaseException, out: Path | None = None) -> NoReturn:
@@ -37,14 +42,20 @@ def cli() -> None:
 def build(catalog_dir: Path | None, content_dir: Path | None, out_dir: Path | None, quiet: bool) -> None:
     """校验全部数据并生成网站；有错误时不改动输出目录。"""
     from generator.commands.build import build_portal
-    from generator.commands.progress import Progress, TerminalProgress
 
     paths = project_paths(catalog=catalog_dir, content=content_dir, out=out_dir)
+    _build_and_report(paths, quiet, lambda progress: build_portal(paths, progress=progress))
+
+
+def _build_and_report(paths: ProjectPaths, quiet: bool, run: Callable[[Progress], BuildResult]) -> None:
+    """Run a build (``portal build`` or ``federate``) with progress, then its report and exit code."""
+    from generator.commands.progress import Progress, TerminalProgress
+
     # A bar only on a terminal: piped output (CI logs, scripts) stays plain text.
     on_terminal = not quiet and sys.stderr.isatty()
     progress = TerminalProgress() if on_terminal else Progress()
     try:
-        result = build_portal(paths, progress=progress)
+        result = run(progress)
     except Exception as exc:  # noqa: BLE001 - _stop re-raises what is not a known failure
         progress.close()
         _stop(exc, paths.out)
@@ -213,6 +224,20 @@ def accept(source: Path, bank_id: str, yes: bool) -> None:
     kept = (f"原有数据已移到 {display_path(installed.history, paths.root)}/。" if installed.history is not None
             else "这是该机构的第一份数据。")
     click.echo(f"已安装到 {where}；{kept}运行 portal build 即可发布。")
+
+
+@cli.command()
+@click.argument("members", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--content", "content_dir", type=click.Path(path_type=Path), help="本级内容目录（默认 content/）")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), help="输出目录（默认 site/）")
+@click.option("-q", "--quiet", is_flag=True, help="不显示进度和各阶段用时（错误和变更报告照常显示）")
+def federate(members: tuple[Path, ...], content_dir: Path | None, out_dir: Path | None, quiet: bool) -> None:
+    """由各区县的发布包（portal bundle 生成的 .zip）或网站目录生成市级、省级门户：逐个核对发布清单、
+    按标准模式重新校验数据后合并生成（带“地区”筛选）；任何一个成员有问题都不改动输出目录。"""
+    from generator.commands.federate import federate as run_federate
+
+    paths = project_paths(content=content_dir, out=out_dir)
+    _build_and_report(paths, quiet, lambda progress: run_federate(paths, list(members), progress=progress))
 
 
 def main() -> None:
