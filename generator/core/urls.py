@@ -20,6 +20,7 @@ CASES = "cases/"
 NOTICES = "notices/"
 DOWNLOADS = "downloads/"
 ABOUT = "about/"
+REGIONS = "regions/"            # 区县概览: only on a federated (city or province) portal
 
 # Where each kind of staff document lives; pages ("page") sit at the site root.
 DOCUMENT_SECTIONS = {"policy": "policies", "case": "cases", "notice": "notices", "page": ""}

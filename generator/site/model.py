@@ -9,8 +9,11 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from generator.core.models import BankRecord, Catalog, ContentDocument, PolicyStatus, ProductRecord, SiteContent
+from generator.core import urls
+from generator.core.models import (BankRecord, Catalog, ContentDocument, Federation, Member, MemberDocument,
+                                   PolicyStatus, ProductRecord, Region, SiteContent)
 from generator.core.settings import PortalSettings
+from generator.site import regions
 from generator.site.fields import FieldRegistry
 
 # Cards per static page of the product list (without JavaScript) and per "显示更多" step with it.
@@ -111,6 +114,49 @@ class SiteModel:
     @functools.cached_property
     def _documents_by_slug(self) -> dict[str, ContentDocument]:
         return {d.slug: d for d in self.content.all()}
+
+    # --- a federated portal (portal federate): members, regions and their documents ---
+
+    @property
+    def federation(self) -> Federation | None:
+        """The member districts of a city or province portal; None for a district's own portal."""
+        return self.catalog.federation
+
+    def member_of(self, product: ProductRecord) -> Member | None:
+        if self.federation is None or product.region is None:
+            return None
+        return self.federation.member(product.region.code)
+
+    def district_page(self, product: ProductRecord) -> str | None:
+        """The product's page on its district's own site, when that site's address is known."""
+        member = self.member_of(product)
+        return member.page_url(urls.product(product.own_id)) if member is not None else None
+
+    @functools.cached_property
+    def banks_by_region(self) -> list[tuple[Region | None, list[BankRecord]]]:
+        """Banks grouped by district, in the members' order (a district portal: one group, None)."""
+        if self.federation is None:
+            return [(None, self.banks)]
+        return [(member.region, [b for b in self.banks if b.region is not None and b.region.code == member.region.code])
+                for member in self.federation.members]
+
+    @functools.cached_property
+    def region_summaries(self) -> list[regions.RegionSummary]:
+        """The 区县概览 rows (empty for a district portal)."""
+        if self.federation is None:
+            return []
+        return regions.summarise(self.federation, self.banks, self.products)
+
+    @functools.cached_property
+    def region_charts(self) -> list[regions.Chart]:
+        return regions.charts(self.region_summaries)
+
+    def member_documents(self, kind: str) -> list[MemberDocument]:
+        """The members' policies or cases (``kind``), newest first: listed with a link, never copied."""
+        if self.federation is None:
+            return []
+        found = [d for member in self.federation.members for d in member.documents if d.kind == kind]
+        return sorted(found, key=lambda d: (d.date, d.region.code), reverse=True)
 
     # --- policy list filters ---
 

@@ -17,7 +17,7 @@ from markupsafe import escape
 
 from generator.content.sanitize import CONTENT_FLAG
 from generator.core import urls
-from generator.site import share
+from generator.site import regions, share
 from generator.site.fields import FieldRegistry, date_zh, format_number, yes_no
 from generator.site.model import LIST_PAGE_SIZE, SiteModel
 
@@ -34,7 +34,7 @@ def make_environment(templates_dir: Path, registry: FieldRegistry) -> Environmen
     # Product wording comes from the field registry (generator/site/fields.py), never from templates.
     env.filters.update(num=format_number, rate_range=registry.rate, amount_range=registry.amount,
                        term_range=registry.term, yes_no=yes_no, date_zh=date_zh,
-                       field_text=registry.text)
+                       field_text=registry.text, percent=regions.percent)
     env.globals["urls"] = urls
     return env
 
@@ -112,6 +112,8 @@ class PageWriter:
         for bank in m.banks:
             self.page(urls.bank(bank.bank_id), "bank.html",
                       {"title": bank.name, "sample_data": sample}, b=bank)
+        if m.federation is not None:   # a city or province portal (portal federate)
+            self.page(urls.REGIONS, "regions.html", {"title": "区县概览", "hide": ["toc"], "search_exclude": True})
         self.page(urls.POLICIES, "policy_list.html", {"title": "政策解读", "search_exclude": True})
         self.page(urls.CASES, "case_list.html", {"title": "典型案例", "search_exclude": True})
         self.page(urls.NOTICES, "notice_list.html", {"title": "通知公告", "search_exclude": True})
