@@ -67,7 +67,7 @@ class FederatedFixture:
     city: Path                    # the city project (mkdocs.yml, content/, site_templates/, catalog/schema/)
     site: Path                    # the federated city portal
     members: tuple[MemberSite, ...]
-    stdout: str                   # what portal federate printed
+    stdout: str                   # what portal federate printed (exit 0)
 
     def member(self, code: str) -> MemberSite:
         return next(m for m in self.members if m.spec.code == code)
@@ -173,11 +173,12 @@ def make_city(folder: Path) -> Path:
 
 
 def build_federation(folder: Path) -> FederatedFixture:
-    """Build the three members, bundle them, and federate them into the city portal (in-process)."""
-    from tests.conftest import portal
+    """Build the three members (in-process), bundle them, and federate them into the city portal with
+    the real command in a new process (the end-to-end check of ``portal federate`` exiting 0)."""
+    from tests.conftest import run_portal
 
     members = tuple(build_member(folder, spec) for spec in MEMBERS)
     city = make_city(folder)
     site = folder / "city-site"
-    result = portal("federate", *[str(m.source) for m in members], "--out", str(site), cwd=city, check=True)
+    result = run_portal("federate", *[str(m.source) for m in members], "--out", str(site), cwd=city, check=True)
     return FederatedFixture(city, site, members, result.stdout)

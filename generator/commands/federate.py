@@ -36,7 +36,7 @@ from generator.ingest.loader import read_plain_file
 from generator.ingest.members import (MANIFEST, MAX_CONTENT_BYTES, MAX_MANIFEST_BYTES, MAX_TABLE_BYTES, MEMBER_FILES,
                                       REBUILD_HINT, MemberError, MemberRelease, read_member)
 from generator.release.manifest import ManifestError, ReleaseManifest, parse_manifest
-from generator.release.verify import BUNDLE_SITE, Refusal, VerifyError, verify
+from generator.release.verify import BUNDLE_SITE, Refusal, verify
 
 CAPS = {MANIFEST: MAX_MANIFEST_BYTES, "downloads/products.csv": MAX_TABLE_BYTES}
 
@@ -100,7 +100,8 @@ def copy_release_files(source: Path, folder: Path) -> None:
     if checked.failure is not None and checked.failure.code is Refusal.NOT_FOUND:
         raise ConfigError(f"找不到成员 {source}：{checked.failure.message}")
     if not checked.intact:
-        raise VerifyError(checked)
+        raise MemberError("\n".join([f"成员 {source} 未通过校验，未生成网站：{checked.summary()}",
+                                      *(f"  ✗ {line}" for line in checked.problems())]))
     assert checked.manifest is not None
     data = _read_bundle(source) if checked.is_bundle else _read_folder(source)
     try:

@@ -220,7 +220,9 @@ def load_document(path: Path, kind: str, catalog: Catalog, issues: IssueList, *,
                 "请填写案例银行的机构编号，见 catalog/registry/banks.csv。")
         elif bank_id not in catalog.banks:
             err("bank_id", "unknown-bank", f"案例引用的机构编号“{bank_id}”不存在。",
-                "请使用机构注册表中的编号，见 catalog/registry/banks.csv。")
+                _federated_hint(catalog, [key for key in catalog.banks if key.endswith(f"-{bank_id}")],
+                                "“行政区划代码-机构编号”，如 511703-abc")
+                or "请使用机构注册表中的编号，见 catalog/registry/banks.csv。")
         refs = _product_refs(meta, "products", catalog, err, required=True)
         for product in (p for p in catalog.products if p.product_id in refs):
             if bank_id in catalog.banks and product.bank_id != bank_id:
@@ -343,6 +345,17 @@ def _product_refs(meta: dict, key: str, catalog: Catalog, err, *, required: bool
     for ref in value:
         if ref not in known:
             err(key, "unknown-product", f"引用的产品编号“{ref}”不存在。",
-                "请核对产品编号（见产品页面网址或银行数据包），或删除该引用。")
+                _federated_hint(catalog, [p.product_id for p in catalog.products if p.own_id == ref],
+                                "“行政区划代码/产品编号”，如 511703/abc-xudai-wuhuanben（即产品页面网址中的这一段）")
+                or "请核对产品编号（见产品页面网址或银行数据包），或删除该引用。")
     meta[key] = value
     return value
+
+
+def _federated_hint(catalog: Catalog, keys: list[str], form: str) -> str | None:
+    """In a city or province portal (``portal federate``) a district's product or bank is named by its
+    region-scoped key: say so, with the keys the district's own id has here."""
+    if catalog.federation is None:
+        return None
+    found = f"本站中对应的有：{'、'.join(keys[:5])}{' 等' if len(keys) > 5 else ''}。" if keys else ""
+    return f"本站汇总多个区县的数据，区县的产品和机构要写成{form}。{found}"
