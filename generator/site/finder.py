@@ -11,6 +11,14 @@ Columns rather than one object per product: the same keys 5,000 times would be m
 and runs of similar numbers compress better. List fields are bit masks over the schema's
 vocabulary; the vocabulary and the registry's wording travel in the same file, so the browser
 never hard-codes a value the office might change.
+
+A federated catalogue (``portal federate``: a city or province, up to 20,000 products) adds a 地区
+column and groups (the same bank product offered in several districts shows once), and splits the
+index (``federated_files``): ``finder.json`` holds only what the first view needs (vocabularies, the
+facet counts and the first cards of every sort, precomputed), the filter columns and the sort
+columns are two parts loaded when a condition or a sort first needs them, and each card chunk
+carries what its cards show. Measured (bench/finder_bench.py --products 20000 --regions 200): the
+whole index would be ≈ 215 kB gzip, over the 150 kB first-load goal on its own.
 """
 
 from __future__ import annotations
@@ -41,6 +49,17 @@ EPOCH = dt.date(2000, 1, 1)
 LIST_FACETS = {"guarantee": "guarantee_methods", "customer": "target_customers", "program": "programs"}
 
 
+# A federated index's parts (README "Product finder"); {part} is "filter" or "sort". (A constant of
+# core/urls.py once the lead moves it there.)
+FINDER_PART = "assets/data/finder-{part}.json"
+# Columns a condition needs (results, counts, the reasons on a card) and columns only a sort needs.
+FILTER_COLUMNS = ("bank", "region", "type", *LIST_FACETS, "amin", "amax", "tmin", "tmax", "online", "renewal")
+SORT_COLUMNS = ("rmin", "rmax", "days", "updated")
+# What a federated card chunk carries for each card (the card is drawn from it alone).
+CARD_COLUMNS = ("bank", "region", "type", "guarantee", "amin", "amax", "tmin", "tmax", "rmin", "rmax", "fee", "days")
+# Sorts of the finder (products.js SORTS) whose first page a federated finder.json precomputes.
+SORTS = ("", "rate", "rate-max", "amount", "days", "updated")
+
 # Bit masks are read with JavaScript's 32-bit bitwise operators.
 MAX_MASK_VALUES = 31
 
@@ -57,17 +76,45 @@ def _number(value: float | int | None) -> float | int | None:
     return int(text) if "." not in text else float(text)
 
 
-def finder_index(model: SiteModel) -> dict:
-    products = model.products
-    bank_order = [b.bank_id for b in model.banks]
+def _vocab(model: SiteModel) -> dict[str, tuple[str, ...]]:
     vocab = {"type": model.vocab.get("product_type", ()),
              **{key: model.vocab.get(name, ()) for key, name in LIST_FACETS.items()}}
     for key, name in LIST_FACETS.items():
         if len(vocab[key]) > MAX_MASK_VALUES:
             raise ConfigError(f"产品标准模式中“{model.fields.label(name)}”（{name}）的可选值超过 {MAX_MASK_VALUES} 个，"
                               "产品查找页无法按它筛选；请精简可选值。")
+    return vocab
+
+
+def bank_groups(model: SiteModel) -> list[str]:
+    """A federated finder's 银行 facet: one value per bank group (the registry's short name, 工商银行),
+    not per district branch — 200 districts would otherwise list 2,000 banks."""
+    return list(dict.fromkeys(b.short_name or b.name for b in model.banks))
+
+
+def product_groups(model: SiteModel) -> list[list[int]]:
+    """Indices (in ``model.products`` order) of the products that are one bank product offered in
+    several districts: the same bank group (short name) and the same product name. Only groups of
+    two or more; none in a district's own catalogue."""
+    if model.catalog.federation is None:
+        return []
+    groups: dict[tuple[str, str], list[int]] = {}
+    for i, p in enumerate(model.products):
+        bank = model.bank(p.bank_id)
+        groups.setdefault((bank.short_name or bank.name, p.name), []).append(i)
+    return [members for members in groups.values() if len(members) > 1]
+
+
+def _columns(model: SiteModel, vocab: dict[str, tuple[str, ...]]) -> dict[str, list]:
+    products = model.products
+    if model.catalog.federation is None:
+        bank_order = [b.bank_id for b in model.banks]
+        bank_of = [bank_order.index(p.bank_id) for p in products]
+    else:
+        names = {name: k for k, name in enumerate(bank_groups(model))}
+        bank_of = [names[model.bank(p.bank_id).short_name or model.bank(p.bank_id).name] for p in products]
     columns: dict[str, list] = {
-        "bank": [bank_order.index(p.bank_id) for p in products],
+        "bank": bank_of,
         "type": [vocab["type"].index(p.product_type) for p in products],
         **{key: [_mask(getattr(p, name), vocab[key]) for p in products] for key, name in LIST_FACETS.items()},
         "amin": [_number(p.amount_min_wan) for p in products],
@@ -82,9 +129,18 @@ def finder_index(model: SiteModel) -> dict:
         "renewal": [int(p.renewal_without_repayment) for p in products],
         "updated": [(p.updated - EPOCH).days for p in products],
     }
-    return {
+    if model.catalog.federation is not None:
+        codes = {m.region.code: k for k, m in enumerate(model.catalog.federation.members)}
+        columns["region"] = [codes[p.region.code] if p.region is not None else -1 for p in products]
+    return columns
+
+
+def finder_index(model: SiteModel) -> dict:
+    """The whole index of a district's finder (one file); a federated finder's first-view file."""
+    vocab = _vocab(model)
+    head = {
         "version": 1,
-        "count": len(products),
+        "count": len(model.products),
         "sample_data": model.settings.sample_data,
         "product_url": PRODUCT_URL,
         "cards_url": urls.FINDER_CARDS,
@@ -99,15 +155,119 @@ def finder_index(model: SiteModel) -> dict:
                     ("rate", "rate"), ("days", "decision_days"))} | {"amount": "金额", "term": "期限"},
         "formats": model.fields.browser_formats(),
         "office_phone": model.office_phone,
-        "products": columns,
     }
+    columns = _columns(model, vocab)
+    if model.catalog.federation is None:
+        return head | {"products": columns}
+    groups = product_groups(model)
+    return head | {
+        "banks": [{"id": name, "name": name} for name in bank_groups(model)],
+        "regions": [{"id": m.region.code, "name": m.region.name} for m in model.catalog.federation.members],
+        "labels": head["labels"] | {"region": "地区"},
+        "parts_url": FINDER_PART,
+        "first": first_view(model, columns, groups),
+    }
+
+
+def first_view(model: SiteModel, columns: dict[str, list], groups: list[list[int]]) -> dict:
+    """What a federated finder shows before any condition, without its columns: the number of
+    products (a group counts once), the count beside every facet value, and the first page of
+    cards for each sort — the same figures products.js computes from the columns."""
+    n = len(model.products)
+    lead = list(range(n))
+    for members in groups:
+        for i in members:
+            lead[i] = members[0]
+    members_of: dict[int, list[int]] = {}
+    for i in range(n):
+        members_of.setdefault(lead[i], []).append(i)
+    vocab = _vocab(model)
+    banks = bank_groups(model)
+    regions = [m.region.code for m in model.catalog.federation.members] if model.catalog.federation else []
+    counts: dict[str, dict[str, int]] = {k: {} for k in ("customer", "guarantee", "type", "program", "bank",
+                                                          "region", "online", "renewal")}
+
+    def add(key: str, value: str) -> None:
+        counts[key][value] = counts[key].get(value, 0) + 1
+
+    for members in members_of.values():
+        for key in LIST_FACETS:
+            union = 0
+            for i in members:
+                union |= columns[key][i]
+            for bit, value in enumerate(vocab[key]):
+                if union & (1 << bit):
+                    add(key, value)
+        for value in {vocab["type"][columns["type"][i]] for i in members}:
+            add("type", value)
+        for value in {banks[columns["bank"][i]] for i in members}:
+            add("bank", value)
+        for value in {regions[columns["region"][i]] for i in members if columns["region"][i] >= 0}:
+            add("region", value)
+        for key in ("online", "renewal"):
+            if any(columns[key][i] for i in members):
+                add(key, key)
+    renewal_type = model.fields.browser_formats()["renewal_type"]
+    renewal = [int(vocab["type"][t] == renewal_type) for t in columns["type"]]
+    keys = {
+        "rate": lambda i: (renewal[i], columns["rmin"][i] or 0, columns["rmax"][i] or 0),
+        "rate-max": lambda i: (renewal[i], columns["rmax"][i] or 0, columns["rmin"][i] or 0),
+        "amount": lambda i: (-(columns["amax"][i] or 0),),
+        "days": lambda i: (columns["days"][i] or 0,),
+        "updated": lambda i: (-columns["updated"][i],),
+    }
+    order = {}
+    for sort in SORTS:
+        ranked = sorted(range(n), key=lambda i: (*keys[sort](i), i)) if sort else range(n)
+        seen: set[int] = set()
+        page = []
+        for i in ranked:
+            if lead[i] not in seen:
+                seen.add(lead[i])
+                page.append(i)
+                if len(page) == PAGE_SIZE:
+                    break
+        order[sort] = page
+    return {"total": len(members_of), "counts": counts, "order": order}
+
+
+def federated_parts(model: SiteModel) -> dict[str, dict]:
+    """A federated finder's columns, in the two parts products.js loads when it needs them."""
+    columns = _columns(model, _vocab(model))
+    return {"filter": {"count": len(model.products), **{k: columns[k] for k in FILTER_COLUMNS},
+                       "groups": product_groups(model)},
+            "sort": {"count": len(model.products), **{k: columns[k] for k in SORT_COLUMNS}}}
 
 
 def card_chunks(model: SiteModel) -> list[dict]:
     products = model.products
+    if model.catalog.federation is not None:
+        return federated_card_chunks(model)
     return [{"id": [p.product_id for p in products[start:start + CARD_CHUNK]],
              "name": [p.name for p in products[start:start + CARD_CHUNK]]}
             for start in range(0, len(products), CARD_CHUNK)]
+
+
+def federated_card_chunks(model: SiteModel) -> list[dict]:
+    """Each card's own figures (a federated first view has no columns), its group's first product
+    ("lead", null when alone) and, for that first product, every district offering it: [region
+    number, product id] (the card lists them, each linking to its page on this site)."""
+    products = model.products
+    columns = _columns(model, _vocab(model))
+    lead: list[int | None] = [None] * len(products)
+    members: list[list | None] = [None] * len(products)
+    for group in product_groups(model):
+        for i in group:
+            lead[i] = group[0]
+        members[group[0]] = [[columns["region"][i], products[i].product_id] for i in group]
+    chunks = []
+    for start in range(0, len(products), CARD_CHUNK):
+        end = start + CARD_CHUNK
+        chunks.append({"id": [p.product_id for p in products[start:end]],
+                       "name": [p.name for p in products[start:end]],
+                       **{k: columns[k][start:end] for k in CARD_COLUMNS},
+                       "lead": lead[start:end], "members": members[start:end]})
+    return chunks
 
 
 def write_finder_index(docs_dir: Path, model: SiteModel, queries: dict | None = None) -> Path:
@@ -117,6 +277,9 @@ def write_finder_index(docs_dir: Path, model: SiteModel, queries: dict | None = 
     (docs_dir / urls.FINDER_QUERIES).write_text(_json(queries or {}), encoding="utf-8")
     for number, chunk in enumerate(card_chunks(model)):
         (docs_dir / urls.FINDER_CARDS.format(n=number)).write_text(_json(chunk), encoding="utf-8")
+    if model.catalog.federation is not None:
+        for part, data in federated_parts(model).items():
+            (docs_dir / FINDER_PART.format(part=part)).write_text(_json(data), encoding="utf-8")
     return target
 
 

@@ -18,7 +18,8 @@
   // products/#… (帮我选 hands its answers over so, and reads them back from its own fragment).
   // The keys and their order are the finder's public interface (shared links), and both write a
   // state alike: the finder knows 帮我选's hand-over by comparing the text (assets/products.js).
-  var LIST_KEYS = ["customer", "guarantee", "type", "program", "bank"];
+  // region: a federated (city or province) finder's 地区 facet, region codes.
+  var LIST_KEYS = ["customer", "guarantee", "type", "program", "bank", "region"];
   var NUMBER_KEYS = ["amount", "term"];
   var FLAG_KEYS = ["online", "renewal"];
   var finder = Portal.finder = {
@@ -26,7 +27,7 @@
     KEYS: ["q"].concat(LIST_KEYS, NUMBER_KEYS, FLAG_KEYS, "sort"),
 
     empty: function () {
-      return { q: "", customer: [], guarantee: [], type: [], program: [], bank: [], amount: null, term: null,
+      return { q: "", customer: [], guarantee: [], type: [], program: [], bank: [], region: [], amount: null, term: null,
                online: false, renewal: false, sort: "" };
     },
 

@@ -9,6 +9,12 @@
    Private state: a state in the fragment (products/#customer=…, as 帮我选 at guide/ hands its
    answers over) is read from there and kept there for the visit, because a fragment is never
    sent to the server, while a query string is logged by it and sent on as the Referer.
+   A federated (city or province) finder also has a 地区 facet and groups: the same bank product
+   offered in several districts is one result ("N 个区县可办理"), shown if any of its districts'
+   products meets every condition, counted once, drawn from the first such product in the current
+   order. Its index comes in parts (generator/site/finder.py): the first view is precomputed, the
+   filter and sort columns load when a condition or a sort first needs them, and each card chunk
+   carries what its cards show.
    Data is only ever written with textContent, never as HTML. */
 (function () {
   "use strict";
@@ -21,11 +27,13 @@
   var LIST_KEYS = finderState.LIST_KEYS, FLAG_KEYS = finderState.FLAG_KEYS, NUMBER_KEYS = finderState.NUMBER_KEYS;
   var MASK_KEYS = ["customer", "guarantee", "program"];      // list fields stored as bit masks
   // Order of the groups in chips, counts and the empty state's suggestions.
-  var GROUPS = ["q", "amount", "term", "customer", "guarantee", "type", "program", "bank", "online", "renewal"];
+  var GROUPS = ["q", "region", "amount", "term", "customer", "guarantee", "type", "program", "bank", "online", "renewal"];
   var SPACED_UNITS = ["万元", "个月", "天"];
   var SORTS = ["", "rate", "rate-max", "amount", "days", "updated"];
+  var SORT_PART = ["rate", "rate-max", "days", "updated"];    // sorts that need the sort columns
+  var INLINE_REGIONS = 8;    // a group lists up to this many districts on its card, more in a <details>
   // Order of the reasons on a card ("符合您的条件：…"): who may apply and the figures first.
-  var REASONS = ["customer", "amount", "term", "guarantee", "online", "program", "type", "bank", "renewal", "q"];
+  var REASONS = ["region", "customer", "amount", "term", "guarantee", "online", "program", "type", "bank", "renewal", "q"];
   // The guarantee methods that need collateral (the vocabulary's own words; 帮我选's "不能或不想
   // 提供抵押或质押" and queries.yml's 不要抵押 select every other method).
   var COLLATERAL = ["抵押", "质押"];
@@ -114,7 +122,12 @@
     this.root = root;
     this.index = index;
     this.n = index.count;
-    this.cols = index.products;
+    // A federated index comes in parts (index.parts_url); a district's has every column here.
+    this.split = !!index.parts_url;
+    this.cols = index.products || {};
+    this.parts = {};            // part name -> Promise
+    this.lead = null;           // product index -> its group's first product (built with the columns)
+    this.groupList = null;      // every group's products, in index order
     this.base = root.getAttribute("data-root");
     this.state = emptyState();
     this.shown = index.page_size;
@@ -136,9 +149,58 @@
     }, this);
     this.typeIndex = {};
     vocab.type.forEach(function (v, i) { this.typeIndex[v] = i; }, this);
+    this.regions = index.regions || [];
+    this.regionIndex = {};
+    this.regions.forEach(function (r, i) { this.regionIndex[r.id] = i; }, this);
+    if (!this.split) this.buildGroups([]);
     this.renewalType = this.typeIndex[index.formats.renewal_type];
     this.privateState = false;
   }
+
+  // Groups (a district's finder: every product alone): lead[i] is the first product of i's group.
+  Finder.prototype.buildGroups = function (groups) {
+    var lead = new Int32Array(this.n), list = [], members = {};
+    for (var i = 0; i < this.n; i += 1) lead[i] = i;
+    groups.forEach(function (g) {
+      g.forEach(function (j) { lead[j] = g[0]; });
+      members[g[0]] = g;
+    });
+    for (var k = 0; k < this.n; k += 1) {
+      if (lead[k] === k) list.push(members[k] || [k]);
+    }
+    this.lead = lead;
+    this.groupList = list;
+  };
+
+  // Products as the user counts them: a group is one.
+  Finder.prototype.total = function () {
+    return this.groupList ? this.groupList.length : this.index.first.total;
+  };
+
+  // A federated finder's first view (no condition, the first page): precomputed, no columns.
+  Finder.prototype.firstView = function () {
+    return this.split && !this.activeGroups().length && this.shown <= this.index.page_size &&
+      this.index.first.order[this.state.sort] !== undefined;
+  };
+
+  // The columns this state needs, loaded once each (a district's index has them all).
+  Finder.prototype.loadParts = function () {
+    if (!this.split || this.firstView()) return Promise.resolve();
+    var self = this, wanted = ["filter"];
+    if (SORT_PART.indexOf(this.state.sort) !== -1) wanted.push("sort");
+    return Promise.all(wanted.map(function (part) {
+      if (!self.parts[part]) {
+        self.parts[part] = fetch(self.base + self.index.parts_url.replace("{part}", part))
+          .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+          .then(function (data) {
+            Object.keys(data).forEach(function (k) { if (k !== "groups" && k !== "count") self.cols[k] = data[k]; });
+            if (part === "filter") self.buildGroups(data.groups || []);
+          })
+          .catch(function (e) { delete self.parts[part]; throw e; });
+      }
+      return self.parts[part];
+    }));
+  };
 
   Finder.prototype.label = function (key) {
     return key === "q" ? "关键词" : (this.index.labels[key] || key);
@@ -183,6 +245,9 @@
       } else if (key === "bank") {
         var banks = s.bank.map(function (v) { return self.bankIndex[v]; });
         test = function (i) { return banks.indexOf(c.bank[i]) !== -1; };
+      } else if (key === "region") {
+        var regions = s.region.map(function (v) { return self.regionIndex[v]; });
+        test = function (i) { return regions.indexOf(c.region[i]) !== -1; };
       } else {
         test = function (i) { return c[key][i] === 1; };
       }
@@ -192,43 +257,65 @@
   };
 
   // Results, counts per facet value (with every *other* group applied) and, per active group,
-  // how many products removing just that group would bring back.
+  // how many results removing just that group would bring back. A product group counts once: it
+  // is a result if any of its products passes every test, and it counts for a value if any of its
+  // products has the value and passes every other test. fails: per group, its products' masks.
   Finder.prototype.compute = function () {
-    var self = this, c = this.cols, tests = this.tests();
-    var results = [], counts = {}, relax = {}, maxAmount = null, fails = [];
+    if (this.firstView()) {
+      var first = this.index.first;
+      return { results: first.order[this.state.sort], total: first.total, counts: first.counts, relax: {},
+               maxAmount: null, fails: [] };
+    }
+    var self = this, c = this.cols, tests = this.tests(), vocab = this.index.vocab;
+    var passed = [], counts = {}, relax = {}, maxAmount = null, fails = [];
     LIST_KEYS.concat(FLAG_KEYS).forEach(function (k) { counts[k] = {}; });
     GROUPS.forEach(function (key) { relax[key] = 0; });
     var bitOf = {};
     GROUPS.forEach(function (key, g) { bitOf[key] = 1 << g; });
-    for (var i = 0; i < this.n; i += 1) {
-      var fail = this.failMask(i, tests);
-      if ((fail & ~bitOf.amount) === 0 && (maxAmount === null || c.amax[i] > maxAmount)) maxAmount = c.amax[i];
-      fails.push(fail);
-      if (fail === 0) results.push(i);
-      else {
-        for (var g = 0; g < GROUPS.length; g += 1) {
-          if (fail === (1 << g)) { relax[GROUPS[g]] += 1; break; }
+    var hasRegion = !!c.region;
+    var add = function (key, value) { counts[key][value] = (counts[key][value] || 0) + 1; };
+    var groups = this.groupList;
+    for (var n = 0; n < groups.length; n += 1) {
+      var members = groups[n], masks = [], any = false, back = 0;
+      var union = { customer: 0, guarantee: 0, program: 0 }, single = { type: {}, bank: {}, region: {} };
+      var flags = { online: false, renewal: false };
+      for (var m = 0; m < members.length; m += 1) {
+        var i = members[m], fail = this.failMask(i, tests);
+        if ((fail & ~bitOf.amount) === 0 && (maxAmount === null || c.amax[i] > maxAmount)) maxAmount = c.amax[i];
+        masks.push(fail);
+        if (fail === 0) { passed.push(i); any = true; }
+        else {
+          for (var g = 0; g < GROUPS.length; g += 1) {
+            if (fail === (1 << g)) { back |= fail; break; }
+          }
+        }
+        for (var k = 0; k < MASK_KEYS.length; k += 1) {
+          if ((fail & ~bitOf[MASK_KEYS[k]]) === 0) union[MASK_KEYS[k]] |= c[MASK_KEYS[k]][i];
+        }
+        if ((fail & ~bitOf.type) === 0) single.type[vocab.type[c.type[i]]] = true;
+        if ((fail & ~bitOf.bank) === 0) single.bank[this.index.banks[c.bank[i]].id] = true;
+        if (hasRegion && (fail & ~bitOf.region) === 0 && c.region[i] >= 0) single.region[this.regions[c.region[i]].id] = true;
+        for (var f = 0; f < FLAG_KEYS.length; f += 1) {
+          if ((fail & ~bitOf[FLAG_KEYS[f]]) === 0 && c[FLAG_KEYS[f]][i] === 1) flags[FLAG_KEYS[f]] = true;
         }
       }
-      MASK_KEYS.forEach(function (k) {
-        if ((fail & ~bitOf[k]) !== 0) return;
-        self.index.vocab[k].forEach(function (v, b) {
-          if (c[k][i] & (1 << b)) counts[k][v] = (counts[k][v] || 0) + 1;
-        });
-      });
-      if ((fail & ~bitOf.type) === 0) {
-        var t = self.index.vocab.type[c.type[i]];
-        counts.type[t] = (counts.type[t] || 0) + 1;
+      fails.push(masks);
+      if (!any) {
+        GROUPS.forEach(function (key) { if (back & bitOf[key]) relax[key] += 1; });
       }
-      if ((fail & ~bitOf.bank) === 0) {
-        var b = self.index.banks[c.bank[i]].id;
-        counts.bank[b] = (counts.bank[b] || 0) + 1;
-      }
-      FLAG_KEYS.forEach(function (k) {
-        if ((fail & ~bitOf[k]) === 0 && c[k][i] === 1) counts[k][k] = (counts[k][k] || 0) + 1;
+      MASK_KEYS.forEach(function (key) {
+        vocab[key].forEach(function (v, b) { if (union[key] & (1 << b)) add(key, v); });
       });
+      ["type", "bank", "region"].forEach(function (key) { Object.keys(single[key]).forEach(function (v) { add(key, v); }); });
+      FLAG_KEYS.forEach(function (key) { if (flags[key]) add(key, key); });
     }
-    return { results: this.sort(results), counts: counts, relax: relax, maxAmount: maxAmount, fails: fails };
+    // Sort every passing product, then keep each group's first: the card shows the product that
+    // ranks best (its district's figures), and the group is ranked by it.
+    var lead = this.lead, seen = {}, results = [];
+    this.sort(passed).forEach(function (i) {
+      if (!seen[lead[i]]) { seen[lead[i]] = true; results.push(i); }
+    });
+    return { results: results, total: results.length, counts: counts, relax: relax, maxAmount: maxAmount, fails: fails };
   };
 
   Finder.prototype.renewalLast = function () {
@@ -241,7 +328,8 @@
     var key;
     if (!sort) {
       if (this.groupActive("q")) key = function (i) { return [ranks[i]]; };
-      else return list;
+      else if (this.groupList.length === this.n) return list;   // no groups: already in order
+      else key = function () { return []; };    // the catalogue order
     } else if (sort === "rate" || sort === "rate-max") {
       var last = this.renewalLast();
       key = function (i) {
@@ -294,9 +382,9 @@
     var self = this, all = [];
     for (var i = 0; i < this.n; i += 1) all.push(i);
     return this.ensureCards(all).then(function () {
-      var ranks = {}, c = self.cols, banks = self.index.banks, rank = 0;
+      var ranks = {}, banks = self.index.banks, rank = 0;
       for (var j = 0; j < self.n; j += 1) {
-        if (self.cards[j].name.indexOf(text) !== -1 || banks[c.bank[j]].name.indexOf(text) !== -1) ranks[j] = rank++;
+        if (self.cards[j].name.indexOf(text) !== -1 || banks[self.display(j).bank].name.indexOf(text) !== -1) ranks[j] = rank++;
       }
       return ranks;
     });
@@ -305,6 +393,7 @@
   // Names and ids of the products to show: the page's own cards are known; others come in
   // chunks (assets/data/finder-cards-<n>.json), fetched once each.
   Finder.prototype.harvestStatic = function () {
+    if (this.split) return;     // a federated card is drawn from its chunk's figures
     var self = this, first = parseInt(this.root.getAttribute("data-first-index") || "0", 10);
     Array.prototype.forEach.call(this.list.children, function (li, k) {
       var link = li.querySelector("h3 a");
@@ -321,7 +410,12 @@
         self.chunks[n] = fetch(self.base + self.index.cards_url.replace("{n}", String(n)))
           .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
           .then(function (chunk) {
-            chunk.id.forEach(function (id, k) { self.cards[n * size + k] = { id: id, name: chunk.name[k] }; });
+            chunk.id.forEach(function (id, k) {
+              var card = { id: id, name: chunk.name[k] };
+              // A federated chunk: the card's own figures, its group's first product and districts.
+              Object.keys(chunk).forEach(function (key) { card[key] = chunk[key][k]; });
+              self.cards[n * size + k] = card;
+            });
           })
           .catch(function (e) { delete self.chunks[n]; throw e; });
       }
@@ -381,6 +475,7 @@
     MASK_KEYS.forEach(function (k) { state[k] = state[k].filter(function (v) { return v in self.valueBit[k]; }); });
     state.type = state.type.filter(function (v) { return vocab.type.indexOf(v) !== -1; });
     state.bank = state.bank.filter(function (v) { return v in self.bankIndex; });
+    state.region = state.region.filter(function (v) { return v in self.regionIndex; });
     if (SORTS.indexOf(state.sort) === -1) state.sort = "";
     return state;
   };
@@ -443,9 +538,25 @@
 
   // ---------- rendering ----------
 
-  Finder.prototype.renderCard = function (i) {
-    var c = this.cols, f = this.index.formats, idx = this.index;
+  // What card i shows: a federated chunk carries it, a district's finder reads its columns.
+  Finder.prototype.display = function (i) {
+    var card = this.cards[i], c = this.cols;
+    if (card && card.rmin !== undefined) return card;
+    return { id: card && card.id, name: card && card.name, bank: c.bank[i], type: c.type[i], guarantee: c.guarantee[i],
+             amin: c.amin[i], amax: c.amax[i], tmin: c.tmin[i], tmax: c.tmax[i], rmin: c.rmin[i], rmax: c.rmax[i],
+             fee: c.fee ? c.fee[i] : null, days: c.days[i], region: c.region ? c.region[i] : undefined };
+  };
+
+  // The first product of i's group (i when alone): from the columns, or before them from i's chunk.
+  Finder.prototype.leadOf = function (i) {
+    if (this.lead) return this.lead[i];
     var card = this.cards[i];
+    return card && card.lead !== null && card.lead !== undefined ? card.lead : i;
+  };
+
+  Finder.prototype.renderCard = function (i) {
+    var f = this.index.formats, idx = this.index;
+    var card = this.display(i);
     var li = el("li", null, { "class": "portal-card", "data-product-id": card.id });
     var h3 = el("h3", null, { "class": "portal-card__title" });
     h3.appendChild(el("a", card.name, { href: this.base + idx.product_url.replace("{id}", card.id) + this.calcHash }));
@@ -454,29 +565,37 @@
       h3.appendChild(el("span", "示例数据", { "class": "portal-sample", title: "本条为演示用的示例数据，不是真实的产品或承诺" }));
     }
     li.appendChild(h3);
-    li.appendChild(el("p", idx.banks[c.bank[i]].name + " · " + idx.vocab.type[c.type[i]], { "class": "portal-card__bank" }));
+    var bankLine = el("p", null, { "class": "portal-card__bank" });
+    if (card.region !== undefined && card.region >= 0) {
+      bankLine.appendChild(el("span", this.regions[card.region].name, { "class": "portal-card__region" }));
+      bankLine.appendChild(document.createTextNode(" · "));
+    }
+    bankLine.appendChild(document.createTextNode(idx.banks[card.bank].name + " · " + idx.vocab.type[card.type]));
+    li.appendChild(bankLine);
+    var lead = this.cards[this.leadOf(i)];
+    if (lead && lead.members) li.appendChild(this.regionsLine(lead.members));
     var rate = el("p", null, { "class": "portal-card__rate" });
     rate.appendChild(el("span", idx.labels.rate, { "class": "portal-rate-label" }));
     rate.appendChild(document.createTextNode(" "));
-    rate.appendChild(el("strong", rangeText(c.rmin[i], c.rmax[i], f.rate.unit, f.rate.prefix), { "class": "portal-rate-value" }));
+    rate.appendChild(el("strong", rangeText(card.rmin, card.rmax, f.rate.unit, f.rate.prefix), { "class": "portal-rate-value" }));
     // A guarantee fee is paid on top of the rate: ranked by rate alone, such a product would
     // pass for cheaper than a credit loan 0.1% dearer.
-    if (c.fee && c.fee[i] > 0) {
-      rate.appendChild(el("span", "另收担保费 " + withUnit(formatNumber(c.fee[i]), f.rate.unit) + "/年", { "class": "portal-card__fee" }));
+    if (card.fee > 0) {
+      rate.appendChild(el("span", "另收担保费 " + withUnit(formatNumber(card.fee), f.rate.unit) + "/年", { "class": "portal-card__fee" }));
     }
     li.appendChild(rate);
-    if (c.type[i] === this.renewalType) li.appendChild(el("p", f.renewal_note, { "class": "portal-card__note" }));
+    if (card.type === this.renewalType) li.appendChild(el("p", f.renewal_note, { "class": "portal-card__note" }));
     var facts = el("p", null, { "class": "portal-card__facts" });
-    facts.appendChild(el("span", "额度 " + rangeText(c.amin[i], c.amax[i], f.amount.unit, f.amount.prefix)));
+    facts.appendChild(el("span", "额度 " + rangeText(card.amin, card.amax, f.amount.unit, f.amount.prefix)));
     facts.appendChild(document.createTextNode(" · "));
-    facts.appendChild(el("span", "期限 " + rangeText(c.tmin[i], c.tmax[i], f.term.unit, f.term.prefix)));
+    facts.appendChild(el("span", "期限 " + rangeText(card.tmin, card.tmax, f.term.unit, f.term.prefix)));
     facts.appendChild(document.createTextNode(" · "));
-    facts.appendChild(el("span", "审批 " + f.days.template.replace("{value}", withUnit(String(c.days[i]), f.days.unit))));
+    facts.appendChild(el("span", "审批 " + f.days.template.replace("{value}", withUnit(String(card.days), f.days.unit))));
     li.appendChild(facts);
     var tags = el("p", null, { "class": "portal-card__tags" });
     tags.appendChild(el("span", idx.labels.guarantee + "：", { "class": "portal-visually-hidden" }));
     idx.vocab.guarantee.forEach(function (v, b) {
-      if (c.guarantee[i] & (1 << b)) tags.appendChild(el("span", v, { "class": "portal-tag" }));
+      if (card.guarantee & (1 << b)) tags.appendChild(el("span", v, { "class": "portal-tag" }));
     });
     li.appendChild(tags);
     if (this.activeGroups().length) li.appendChild(this.whyCard(i));
@@ -488,6 +607,30 @@
     compare.appendChild(label);
     li.appendChild(compare);
     return li;
+  };
+
+  // "3 个区县可办理：通川区 达川区 宣汉县", each a link to that district's product page here;
+  // a long list folds into a <details>.
+  Finder.prototype.regionsLine = function (members) {
+    var self = this, idx = this.index;
+    var words = members.length + " 个区县可办理";
+    var links = members.map(function (m) {
+      return el("a", self.regions[m[0]].name, { href: self.base + idx.product_url.replace("{id}", m[1]) });
+    });
+    var box;
+    if (members.length <= INLINE_REGIONS) {
+      box = el("p", null, { "class": "portal-card__regions" });
+      box.appendChild(el("strong", words));
+      box.appendChild(document.createTextNode("："));
+    } else {
+      box = el("details", null, { "class": "portal-card__regions" });
+      box.appendChild(el("summary", words));
+    }
+    links.forEach(function (a, k) {
+      if (k) box.appendChild(document.createTextNode(" "));
+      box.appendChild(a);
+    });
+    return box;
   };
 
   // Why product i is a result: one short clause per active condition, from its own data.
@@ -513,6 +656,7 @@
       if (key === "program") return labels.program + "：" + matched("program").join("、");
       if (key === "type") return labels.type + "：" + vocab.type[c.type[i]];
       if (key === "bank") return labels.bank + "：" + self.index.banks[c.bank[i]].name;
+      if (key === "region") return labels.region + "：" + self.regions[c.region[i]].name;
       return "与“" + self.search.text + "”相关";
     });
   };
@@ -560,6 +704,9 @@
         var i = self.bankIndex[id];
         return i === undefined ? id : self.index.banks[i].name;
       }).join(" 或 ");
+    }
+    if (key === "region") {
+      return s.region.map(function (code) { return self.regions[self.regionIndex[code]].name; }).join(" 或 ");
     }
     return s[key].join(" 或 ");
   };
@@ -628,7 +775,9 @@
       for (var b = a + 1; b < active.length; b += 1) {
         var keep = ~((1 << GROUPS.indexOf(active[a])) | (1 << GROUPS.indexOf(active[b])));
         var n = 0;
-        for (var i = 0; i < fails.length; i += 1) { if ((fails[i] & keep) === 0) n += 1; }
+        for (var i = 0; i < fails.length; i += 1) {
+          for (var m = 0; m < fails[i].length; m += 1) { if ((fails[i][m] & keep) === 0) { n += 1; break; } }
+        }
         if (n) pairs.push({ keys: [active[a], active[b]], n: n });
       }
     }
@@ -682,7 +831,7 @@
     });
     if (active.length) {
       var li = el("li");
-      var all = el("button", "清除全部条件，查看全部 " + this.n + " 款产品", { type: "button", "class": "md-button" });
+      var all = el("button", "清除全部条件，查看全部 " + this.total() + " 款产品", { type: "button", "class": "md-button" });
       all.addEventListener("click", function () { self.clearAll(); });
       li.appendChild(all);
       list.appendChild(li);
@@ -690,7 +839,16 @@
   };
 
   Finder.prototype.render = function () {
-    var self = this, computed = this.compute(), token = ++this.renderToken;
+    var self = this, token = ++this.renderToken;
+    return this.loadParts().then(function () {
+      if (token === self.renderToken) return self.renderNow(token);
+    }, function () {
+      if (token === self.renderToken) self.status.textContent = "产品信息加载失败，请刷新页面重试。";
+    });
+  };
+
+  Finder.prototype.renderNow = function (token) {
+    var self = this, computed = this.compute();
     if (guideHanded !== null) {
       document.getElementById("finder-guide-text").textContent =
         stateParams(this.state) === guideHanded ? GUIDE_WORDS.same : GUIDE_WORDS.changed;
@@ -708,6 +866,9 @@
     this.softText = false;
     var visible = computed.results.slice(0, this.shown);
     return this.ensureCards(visible).then(function () {
+      // A group's card lists its districts: they travel with its first product.
+      return self.ensureCards(visible.map(function (i) { return self.leadOf(i); }));
+    }).then(function () {
       if (token === self.renderToken) self.draw(computed, visible);
     }, function () {
       if (token === self.renderToken) self.status.textContent = "产品信息加载失败，请刷新页面重试。";
@@ -726,16 +887,17 @@
     list.textContent = "";
     visible.forEach(function (i) { list.appendChild(self.renderCard(i)); });
     this.compareToggles.render();
-    var rest = results.length - Math.min(this.shown, results.length);
+    var total = computed.total;
+    var rest = total - Math.min(this.shown, total);
     this.more.hidden = rest <= 0;
     this.more.textContent = "显示更多（还有 " + rest + " 款）";
-    this.empty.hidden = results.length !== 0;
-    if (results.length === 0) this.renderEmpty(computed.relax, computed.maxAmount, computed.fails);
+    this.empty.hidden = total !== 0;
+    if (total === 0) this.renderEmpty(computed.relax, computed.maxAmount, computed.fails);
     var status;
     if (this.activeGroups().length) {
-      status = "找到 " + results.length + " 款产品（共 " + this.n + " 款）";
+      status = "找到 " + total + " 款产品（共 " + this.total() + " 款）";
     } else {
-      status = "共 " + this.n + " 款产品";
+      status = "共 " + this.total() + " 款产品";
     }
     if (this.search.failed && this.search.text) status += "；搜索索引未能加载，仅按产品名称和银行匹配";
     this.status.textContent = status;
@@ -748,7 +910,7 @@
     this.understood.hidden = notes.length === 0;
     this.understood.textContent = notes.join("");
     var renewalShown = (this.state.sort === "rate" || this.state.sort === "rate-max") && this.renewalLast() &&
-      results.some(function (i) { return self.cols.type[i] === self.renewalType; });
+      results.some(function (i) { return (self.cols.type ? self.cols.type[i] : self.display(i).type) === self.renewalType; });
     this.sortNote.hidden = !renewalShown;
     this.sortNote.textContent = renewalShown ?
       "续贷产品只适用于贷款即将到期、需要续期的企业，按利率排序时排在新增贷款产品之后。" : "";
