@@ -20,11 +20,14 @@ from pathlib import Path
 
 import pytest
 
+from generator.commands import federate as federate_module
 from generator.commands.federate import copy_release_files, load_federation
 from generator.core.issues import IssueList
 from generator.core.schema import load_schema
 from generator.core.settings import load_settings, project_paths
+from generator.ingest import members
 from generator.ingest.members import read_member, within
+from generator.site import exports
 from tests.conftest import portal
 from tests.federation import CITY, PARTIAL_PRODUCT, UNIQUE_ID, UNIQUE_KEY, UNIQUE_NAME, FederatedFixture, set_identity
 
@@ -216,6 +219,50 @@ def test_missing_member_is_a_usage_error(federated_site: FederatedFixture, tmp_p
     result = portal("federate", str(tmp_path / "nowhere.zip"), "--out", str(tmp_path / "out"), cwd=federated_site.city)
     assert result.returncode == 2 and "nowhere.zip" in result.stderr
     assert portal("federate", cwd=federated_site.city).returncode == 2     # no member at all
+
+
+def test_member_table_over_its_cap_is_refused(federated_site: FederatedFixture, live: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(federate_module.CAPS, "downloads/products.csv", 1000)
+    site = federated_site.member("511722").site
+    message = refused(federated_site, live, site)
+    assert f"成员 {site} 的 downloads/products.csv" in message and "超过上限" in message
+
+
+# --- reading one member ------------------------------------------------------------------------
+
+
+def read_copy(fed: FederatedFixture, code: str, folder: Path, change=None) -> tuple[members.MemberRelease, IssueList]:  # noqa: ANN001
+    """A member's four files copied into ``folder`` as federate copies them, ``change``d, then read."""
+    copy_release_files(fed.member(code).source, folder)
+    if change is not None:
+        change(folder)
+    paths = project_paths(fed.city)
+    issues = IssueList()
+    release = read_member(folder, fed.member(code).spec.slug, schema=load_schema(paths.schema_file),
+                          settings=load_settings(paths.mkdocs_yml), today=dt.date(2026, 11, 27), issues=issues)
+    return release, issues
+
+
+def test_neutralised_formula_cells_are_read_as_the_district_wrote_them(federated_site: FederatedFixture,
+                                                                       tmp_path: Path) -> None:
+    """The downloads put an apostrophe before text a spreadsheet would run (=, +, -, @): the city
+    reads the district's text back, and each product names the member's file."""
+    def formulas(folder: Path) -> None:
+        table = folder / "downloads" / "products.csv"
+        rows = list(csv.reader(io.StringIO(table.read_text(encoding="utf-8-sig"), newline="")))
+        rows[1][rows[0].index("利率说明")] = "'=LPR+50BP"
+        rows[2][rows[0].index("其他费用")] = "'-"
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+        table.write_bytes(buffer.getvalue().encode("utf-8-sig"))
+
+    release, issues = read_copy(federated_site, "511702", tmp_path / "member", formulas)
+    assert issues.valid, issues.errors
+    assert release.products[0].rate_note == "=LPR+50BP" and release.products[1].fees == "-"
+    assert {p.source_file for p in release.products} == {"tongchuan: downloads/products.csv"}
+    assert (members.REGION_NAME_COLUMN, members.REGION_CODE_COLUMN) == tuple(f["name"] for f in exports.REGION_FIELDS)
+    assert members.FORMULA_PREFIXES == exports.FORMULA_PREFIXES
 
 
 # --- a province federating the city -----------------------------------------------------------

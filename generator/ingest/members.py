@@ -92,7 +92,7 @@ def read_member(folder: Path, source: str, *, schema: CanonicalSchema, settings:
             regions.setdefault(where.code, where)
             # Product ids are unique within a district, so each region's rows are checked on their own.
             ctx = ValidationContext(schema, raw_banks, None, settings, today, ProductIds())
-            products.extend(_keyed(p, where) for p in validate_table(part, ctx, found))
+            products.extend(_keyed(p, where, source) for p in validate_table(part, ctx, found))
     banks = {}
     for bank in raw_banks.values():
         key, where = _bank_key(bank.bank_id, region, regions)
@@ -174,11 +174,12 @@ def _plain(cell: str) -> str:
     return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_PREFIXES) else cell
 
 
-def _keyed(product: ProductRecord, region: Region) -> ProductRecord:
-    """The product under its region-scoped key (``core/models.py``), its bank under the bank's key."""
+def _keyed(product: ProductRecord, region: Region, source: str) -> ProductRecord:
+    """The product under its region-scoped key (``core/models.py``), its bank under the bank's key, its
+    file named with the member (later warnings, e.g. the word checks, point at the right release)."""
     bank_key = product.bank_id if _scoped(product.bank_id) == region.code else f"{region.code}-{product.bank_id}"
     return dataclasses.replace(product, product_id=f"{region.code}/{product.product_id}", source_id=product.product_id,
-                               bank_id=bank_key, region=region)
+                               bank_id=bank_key, region=region, source_file=f"{source}: {product.source_file}")
 
 
 def _bank_key(bank_id: str, member: Region, regions: dict[str, Region]) -> tuple[str, Region]:
