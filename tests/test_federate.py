@@ -221,6 +221,14 @@ def test_missing_member_is_a_usage_error(federated_site: FederatedFixture, tmp_p
     assert portal("federate", cwd=federated_site.city).returncode == 2     # no member at all
 
 
+def test_out_cannot_be_a_member(federated_site: FederatedFixture, tmp_path: Path) -> None:
+    folder = Path(shutil.copytree(federated_site.member("511722").site, tmp_path / "xuanhan-site"))
+    before = snapshot(folder)
+    result = portal("federate", str(folder), "--out", str(folder), cwd=federated_site.city)
+    assert result.returncode == 2 and str(folder) in result.stderr
+    assert snapshot(folder) == before
+
+
 def test_member_table_over_its_cap_is_refused(federated_site: FederatedFixture, live: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(federate_module.CAPS, "downloads/products.csv", 1000)
