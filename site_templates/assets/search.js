@@ -106,11 +106,29 @@
 
   // ------------------------------------------------------------------ Pagefind
 
+  // A large site's index is built in parts (generator/site/search.py index_site): part 1 is the
+  // bundle, the others are listed in its entry file under "portal_parts" and merged here, so one
+  // search covers all of them (Pagefind sums the filter counts and orders results by score).
+  // A site indexed in one run lists none.
+  function indexParts() {
+    return window.fetch(bundleUrl + "pagefind-entry.json").then(function (response) {
+      return response.ok ? response.json() : {};
+    }).then(function (entry) {
+      var parts = entry && entry.portal_parts;
+      return Array.isArray(parts) ? parts.filter(function (p) { return /^part-\d+\/$/.test(p); }) : [];
+    });
+  }
+
   function loadPagefind() {
     if (!pagefindPromise) {
-      pagefindPromise = import(bundleUrl + "pagefind.js").then(function (pagefind) {
-        return Promise.resolve(pagefind.options({ baseUrl: siteRoot.pathname, excerptLength: 40 }))
+      var options = { baseUrl: siteRoot.pathname, excerptLength: 40 };
+      pagefindPromise = Promise.all([import(bundleUrl + "pagefind.js"), indexParts()]).then(function (both) {
+        var pagefind = both[0], parts = both[1];
+        return Promise.resolve(pagefind.options(options))
           .then(function () { return pagefind.init ? pagefind.init() : null; })
+          .then(function () {
+            return Promise.all(parts.map(function (part) { return pagefind.mergeIndex(bundleUrl + part, options); }));
+          })
           // Loading the filter index up front makes search() return per-value counts.
           .then(function () { return pagefind.filters(); })
           .then(function () { return pagefind; });
