@@ -55,7 +55,15 @@ class SiteModel:
         return self.catalog.banks[bank_id]
 
     def products_of(self, bank_id: str) -> list[ProductRecord]:
-        return [p for p in self.products if p.bank_id == bank_id]
+        return self._products_by_bank.get(bank_id, [])
+
+    @functools.cached_property
+    def _products_by_bank(self) -> dict[str, list[ProductRecord]]:
+        # Grouped once: a province has thousands of bank pages, each listing its bank's products.
+        grouped: dict[str, list[ProductRecord]] = {}
+        for product in self.products:
+            grouped.setdefault(product.bank_id, []).append(product)
+        return grouped
 
     def product(self, product_id: str) -> ProductRecord | None:
         return next((p for p in self.products if p.product_id == product_id), None)
@@ -137,8 +145,11 @@ class SiteModel:
         """Banks grouped by district, in the members' order (a district portal: one group, None)."""
         if self.federation is None:
             return [(None, self.banks)]
-        return [(member.region, [b for b in self.banks if b.region is not None and b.region.code == member.region.code])
-                for member in self.federation.members]
+        grouped: dict[str, list[BankRecord]] = {}
+        for bank in self.banks:
+            if bank.region is not None:
+                grouped.setdefault(bank.region.code, []).append(bank)
+        return [(member.region, grouped.get(member.region.code, [])) for member in self.federation.members]
 
     @functools.cached_property
     def region_summaries(self) -> list[regions.RegionSummary]:
