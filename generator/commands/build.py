@@ -60,6 +60,7 @@ class LoadedInput:
     content: SiteContent
     issues: IssueList
     queries: QueryRules = field(default_factory=QueryRules)   # content/queries.yml + bank names
+    inputs: dict[str, str] = field(default_factory=dict)      # more input digests for the manifest (members)
 
 
 def source_date_epoch() -> dt.datetime | None:
@@ -93,10 +94,16 @@ def load_input(paths: ProjectPaths, *, today: dt.date | None = None) -> LoadedIn
     settings = load_settings(paths.mkdocs_yml)
     issues = IssueList()
     catalog = load_catalog(paths, settings, issues, today=today)
+    return finish_input(paths, settings, catalog, issues)
+
+
+def finish_input(paths: ProjectPaths, settings: PortalSettings, catalog: Catalog, issues: IssueList,
+                 inputs: dict[str, str] | None = None) -> LoadedInput:
+    """After the catalogue (a district's banks or a federation's members): word checks, queries, content."""
     check_product_wording(catalog.products, paths, issues, catalog.schema.titles)
     queries = load_queries(paths.content, catalog.banks, catalog.schema)   # broken file: ConfigError
     content = load_content(paths.content, catalog, issues, display_root=paths.root, settings=settings)
-    return LoadedInput(settings, catalog, content, issues, queries)
+    return LoadedInput(settings, catalog, content, issues, queries, inputs or {})
 
 
 def render_pages(docs_dir: Path, paths: ProjectPaths, loaded: LoadedInput, model: SiteModel, *,
@@ -193,7 +200,7 @@ def build_portal(paths: ProjectPaths, *, today: dt.date | None = None, progress:
                 if result.problems:
                     return result
                 publish.mark_output(site_dir)
-                manifest.write_manifest(site_dir, inputs=input_files(paths),
+                manifest.write_manifest(site_dir, inputs={**input_files(paths), **loaded.inputs},
                                         pagefind=search.pagefind_version(paths.root),
                                         released=release_stamp(model), extra=site_identity(loaded.settings))
             with progress.stage(PUBLISH):

@@ -22,11 +22,8 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from generator.commands.build import BuildResult, LoadedInput, build_portal
+from generator.commands.build import BuildResult, LoadedInput, build_portal, finish_input
 from generator.commands.progress import Progress
-from generator.content.documents import load_content
-from generator.content.queries import load_queries
-from generator.content.wording import check_product_wording
 from generator.core.errors import ConfigError
 from generator.core.issues import IssueList
 from generator.core.models import BankRecord, Catalog, Federation, ProductRecord
@@ -35,7 +32,7 @@ from generator.core.settings import ProjectPaths, load_settings
 from generator.ingest.loader import read_plain_file
 from generator.ingest.members import (MANIFEST, MAX_CONTENT_BYTES, MAX_MANIFEST_BYTES, MAX_TABLE_BYTES, MEMBER_FILES,
                                       REBUILD_HINT, MemberError, MemberRelease, read_member)
-from generator.release.manifest import ManifestError, ReleaseManifest, parse_manifest
+from generator.release.manifest import ManifestError, ReleaseManifest, file_digest, parse_manifest
 from generator.release.verify import BUNDLE_SITE, Refusal, verify
 
 CAPS = {MANIFEST: MAX_MANIFEST_BYTES, "downloads/products.csv": MAX_TABLE_BYTES}
@@ -60,12 +57,14 @@ def load_federation(paths: ProjectPaths, members: Sequence[Path], today: dt.date
     schema = load_schema(paths.schema_file)
     issues = IssueList()
     releases: list[MemberRelease] = []
+    digests: list[str] = []
     with tempfile.TemporaryDirectory(prefix="portal-federate-") as scratch:
         for number, source in enumerate(members, start=1):
             folder = Path(scratch) / f"member-{number}"
             copy_release_files(source, folder)
             releases.append(read_member(folder, str(source), schema=schema, settings=settings, today=today,
                                         issues=issues))
+            digests.append(file_digest(folder / MANIFEST))
     check_regions(releases)
     banks: dict[str, BankRecord] = {}
     products: list[ProductRecord] = []
@@ -74,10 +73,9 @@ def load_federation(paths: ProjectPaths, members: Sequence[Path], today: dt.date
         products.extend(release.products)
     catalog = Catalog(banks=banks, products=products, schema=schema,
                       federation=Federation(tuple(r.member for r in releases)))
-    check_product_wording(catalog.products, paths, issues, schema.titles)
-    queries = load_queries(paths.content, catalog.banks, schema)
-    content = load_content(paths.content, catalog, issues, display_root=paths.root, settings=settings)
-    return LoadedInput(settings, catalog, content, issues, queries)
+    # The members' releases are inputs too: a changed member changes the federated manifest.
+    inputs = {f"members/{r.member.region.code}/{MANIFEST}": digest for r, digest in zip(releases, digests)}
+    return finish_input(paths, settings, catalog, issues, inputs)
 
 
 def check_regions(releases: list[MemberRelease]) -> None:

@@ -301,7 +301,9 @@ class _Parser:
             return None   # bank_name / bank_type that no registry bank matches: nothing to do
         label = label.strip()
         selected = set(item["set"]) & set(BANK_SELECTORS) if isinstance(item.get("set"), dict) else set()
-        names = [self.banks[bank_id].short_name for bank_id in values.get("bank", ()) if bank_id in self.banks]
+        # dict.fromkeys: a federated registry has one 工商银行 per district.
+        names = list(dict.fromkeys(self.banks[bank_id].short_name for bank_id in values.get("bank", ())
+                                   if bank_id in self.banks))
         if selected and names and names != [label]:
             label = f"{label}：{'、'.join(names)}"     # say which banks of this registry it means
         for phrase in typed:
@@ -419,7 +421,7 @@ def _with_registry(shown: str, rules: list[QueryRule], banks: dict[str, BankReco
     for phrase, ids in bank_ids_of.items():
         phrases_of.setdefault(tuple(ids), []).append(phrase)
     for ids, phrases in phrases_of.items():
-        label = "、".join(banks[bank_id].short_name for bank_id in ids)
+        label = "、".join(dict.fromkeys(banks[bank_id].short_name for bank_id in ids))
         rules.append(QueryRule(typed=tuple(phrases), label=label, bank=ids, origin="banks.csv"))
     taken |= set(bank_ids_of)
     protected = sorted({normalise(word) for words in schema.vocab.values() for word in words}
