@@ -196,3 +196,17 @@ def test_the_overview_reads_in_a_browser_and_passes_axe(page: Page, federated_ur
     size = page.locator(".portal-bars__label").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
     assert size >= (20 if elder else 14), size
     assert audit(page, f"regions/ {viewport} {'elder' if elder else 'normal'}") == []
+
+
+@pytest.mark.parametrize("viewport, elder", [("desktop", False), ("phone", True)], ids=["desktop", "phone-elder"])
+def test_the_other_federated_pages_pass_axe(page: Page, federated_url: str, viewport: str, elder: bool):
+    """The pages this federation changes: home, bank list and bank page, a product page with its
+    district link, and the policy and case lists with the districts' documents."""
+    page.set_viewport_size(VIEWPORTS[viewport])
+    if elder:
+        start_in_elder_mode(page)
+    findings = []
+    for path in ("", "banks/", "banks/511703-abc/", f"products/{UNIQUE_KEY}/", "policies/", "cases/"):
+        page.goto(federated_url + path)
+        findings += audit(page, f"{path or 'home'} {viewport}")
+    assert findings == []
