@@ -25,8 +25,17 @@ Goals (issue): at 5,000 products first load ≤ 150 kB transferred, any filter o
 ≤ 150 kB more, first results ≤ 300 ms after the page is interactive. A benchmark: nothing fails
 when a goal is missed. 1 kB = 1,000 bytes throughout.
 
+A federated (city or province) catalogue: ``--products 20000 --regions 200`` also builds, in this
+process, a portal whose catalogue is the union of ``--regions`` districts of ``products / regions``
+synthetic products each, keyed as ``portal federate`` keys them (``"<region_code>/<id>"``, banks
+``"<region_code>-<bank>"``, ``region`` set; core/models.py), with ``--shared`` of each district's
+products (default 0.3) being the same bank product as in the first district (same bank, same name,
+its own figures): the finder's groups. It is the normal build after loading (``build_portal``'s
+``load``), measured like the others plus a 地区 check first (a region's products).
+
 Writes bench/results/finder.json and prints a summary.
-Usage: ``python bench/finder_bench.py [--sizes 2000 5000] [--no-before] [--repeat 3]``
+Usage: ``python bench/finder_bench.py [--sizes 2000 5000] [--products 20000 --regions 200 [--shared 0.3]]
+[--no-before] [--repeat 3]`` (``--sizes`` may be empty: ``--sizes`` with no number)
 """
 
 from __future__ import annotations
@@ -149,9 +158,67 @@ def sizes_of(path: Path) -> dict[str, int]:
     return {"raw": len(data), "gzip": len(gzip.compress(data))}   # the server's gzip (level 9)
 
 
+SIZED = ("products/index.html", "assets/data/finder.json", "assets/data/finder-search.json",
+         "assets/data/finder-filter.json", "assets/data/finder-sort.json", "assets/data/finder-cards-0.json")
+
+
 def site_sizes(site: Path) -> dict[str, dict[str, int]]:
-    return {name: sizes_of(site / name) for name in
-            ("products/index.html", "assets/data/finder.json", "assets/data/finder-search.json")}
+    return {name: sizes_of(site / name) for name in SIZED if (site / name).is_file()}
+
+
+# ---------- a federated catalogue, in process ----------
+
+def region_of(number: int):  # noqa: ANN201
+    from generator.core.models import Region
+    return Region(name=f"示例区县{number + 1:03d}", code=f"{510100 + number:06d}")
+
+
+def federated_loader(regions: int, shared: float):  # noqa: ANN201
+    """``build_portal``'s ``load``: the synthetic project's products dealt to ``regions`` districts in
+    order (the same number each), keyed as ``portal federate`` keys a member's records; in every
+    district the first ``shared`` part of its products are the first district's products by bank and
+    name (their figures stay their own), so they group in the finder."""
+    import dataclasses
+
+    from generator.commands.build import load_input
+    from generator.core.models import Catalog, Federation, Member
+
+    def load(paths, today):  # noqa: ANN001, ANN202
+        loaded = load_input(paths, today=today)
+        products = sorted(loaded.catalog.products, key=lambda p: p.product_id)
+        per_region = len(products) // regions
+        same = int(per_region * shared)
+        banks, joined = {}, []
+        for number in range(regions):
+            region = region_of(number)
+            own = products[number::regions][:per_region]     # dealt in turn: every bank in every district
+            for slot, product in enumerate(own):
+                model = products[slot * regions] if slot < same else product    # district 0's of that slot
+                bank = loaded.catalog.banks[model.bank_id]
+                key = f"{region.code}-{bank.bank_id}"
+                banks.setdefault(key, dataclasses.replace(bank, bank_id=key, region=region))
+                joined.append(dataclasses.replace(product, product_id=f"{region.code}/{product.product_id}",
+                                                  source_id=product.product_id, region=region, bank_id=key,
+                                                  name=model.name))
+        members = tuple(Member(region=region_of(n), source="synthetic", district=region_of(n).name)
+                        for n in range(regions))
+        catalog = Catalog(banks=banks, products=joined, schema=loaded.catalog.schema,
+                          federation=Federation(members))
+        return dataclasses.replace(loaded, catalog=catalog)
+
+    return load
+
+
+def federated_build(project: Path, out: Path, regions: int, shared: float) -> float:
+    from generator.commands.build import build_portal
+    from generator.core.settings import project_paths
+
+    started = time.perf_counter()
+    result = build_portal(project_paths(project, out=out), load=federated_loader(regions, shared))
+    if not result.published:
+        raise RuntimeError(f"federated build failed: {[i.message for i in result.issues.errors][:5]} "
+                           f"{result.problems[:5]}")
+    return time.perf_counter() - started
 
 
 # ---------- browser measurements ----------
@@ -472,7 +539,15 @@ def median(values: list, ndigits: int = 1) -> float | None:
     return round(statistics.median(values), ndigits) if values else None
 
 
-def measure_site(browser, site: Path, repeat: int) -> dict:  # noqa: ANN001
+def check_first_region(page) -> None:  # noqa: ANN001
+    page.locator('#finder-panel input[name=region]').first.click()
+
+
+FEDERATED_CHANGES = [("check the first 地区", check_first_region), *CHANGES]
+
+
+def measure_site(browser, site: Path, repeat: int, steps: list | None = None) -> dict:  # noqa: ANN001
+    steps = steps or CHANGES
     log: list[tuple[str, int]] = []
     handler = type("Handler", (CountingGzipHandler,), {"log": log})
     server = LoopbackServer(functools.partial(handler, directory=str(site)))
@@ -482,7 +557,7 @@ def measure_site(browser, site: Path, repeat: int) -> dict:  # noqa: ANN001
             probe = Probe(browser, server.url, log)
             try:
                 first_runs.append(probe.load("products/"))
-                change_runs.append([probe.change(name, action) for name, action in CHANGES])
+                change_runs.append([probe.change(name, action) for name, action in steps])
             finally:
                 console.extend(probe.console)
                 probe.close()
@@ -509,7 +584,7 @@ def measure_site(browser, site: Path, repeat: int) -> dict:  # noqa: ANN001
         }
 
     changes = []
-    for index, (name, _) in enumerate(CHANGES):
+    for index, (name, _) in enumerate(steps):
         runs = [steps[index] for steps in change_runs]
         changes.append({
             "change": name,
@@ -652,6 +727,13 @@ def print_summary(results: dict) -> None:
     for size, r in results["sizes"].items():
         f = r["first_load"]
         print()
+        if "federated" in r:
+            fed = r["federated"]
+            print(f"== federated: {fed['regions']} districts × {fed['per_region']} products, {fed['shared']:.0%} "
+                  f"of each the same bank product as in the first district ({fed['results']} finder results)")
+            for name in SIZED[3:]:
+                if name in r["files"]:
+                    print(f"   {name}: {kb(r['files'][name]['raw'])} kB raw / {kb(r['files'][name]['gzip'])} kB gzip")
         print(f"== {size} products: build {r['build_seconds']:.1f} s; products/index.html "
               f"{kb(r['files']['products/index.html']['raw'])} kB raw / {kb(r['files']['products/index.html']['gzip'])} kB gzip; "
               f"finder.json {kb(r['files']['assets/data/finder.json']['raw'])} / {kb(r['files']['assets/data/finder.json']['gzip'])} kB; "
@@ -706,7 +788,11 @@ def print_summary(results: dict) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[2000, 5000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[2000, 5000])
+    parser.add_argument("--products", type=int, default=0, help="a federated catalogue of this many products")
+    parser.add_argument("--regions", type=int, default=200, help="… in this many districts")
+    parser.add_argument("--shared", type=float, default=0.3,
+                        help="… of which this part of each district's are the same bank product everywhere")
     parser.add_argument("--no-before", action="store_true", help="skip the before/after build times")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--before-commit", default=BEFORE_COMMIT,
@@ -742,6 +828,22 @@ def main() -> int:
                                             "build_loadavg_before": round(load, 2),
                                             "source_hashes_at_build": file_hashes(ROOT),
                                             "files": site_sizes(sites[n])}
+            fed_key = None
+            if args.products:
+                fed_key = f"federated-{args.products}x{args.regions}"
+                project = build_bench.make_project(work, args.products)
+                sites[fed_key] = work / f"site-{fed_key}"
+                load = os.getloadavg()[0]
+                seconds = federated_build(project, sites[fed_key], args.regions, args.shared)
+                print(f"built the federated catalogue ({args.products} products, {args.regions} districts) "
+                      f"in {seconds:.1f} s (load {load:.1f})", flush=True)
+                first = json.loads((sites[fed_key] / "assets/data/finder.json").read_text(encoding="utf-8"))
+                results["sizes"][fed_key] = {
+                    "products": args.products, "build_seconds": round(seconds, 2), "build_loadavg_before": round(load, 2),
+                    "source_hashes_at_build": file_hashes(ROOT), "files": site_sizes(sites[fed_key]),
+                    "federated": {"regions": args.regions, "per_region": args.products // args.regions,
+                                  "shared": args.shared, "results": first["first"]["total"],
+                                  "build": "in process (build_portal with a loader), not portal federate"}}
             if not args.no_before:
                 try:
                     before_python, before_env = prepare_before()
@@ -756,13 +858,16 @@ def main() -> int:
                 browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 results["chromium"] = browser.version
                 try:
-                    for n in args.sizes:
-                        print(f"measuring {n} products …", flush=True)
+                    targets = [(str(n), sites[n], CHANGES) for n in args.sizes]
+                    if fed_key:
+                        targets.append((fed_key, sites[fed_key], FEDERATED_CHANGES))
+                    for key, site, changes in targets:
+                        print(f"measuring {key} …", flush=True)
                         try:
-                            results["sizes"][str(n)].update(measure_site(browser, sites[n], args.repeat))
+                            results["sizes"][key].update(measure_site(browser, site, args.repeat, changes))
                         except Exception as exc:  # noqa: BLE001
-                            results["failures"].append(f"browser measurements at {n}: {exc}")
-                            print(f"measurements at {n} failed: {exc}", flush=True)
+                            results["failures"].append(f"browser measurements at {key}: {exc}")
+                            print(f"measurements at {key} failed: {exc}", flush=True)
                 finally:
                     browser.close()
     finally:

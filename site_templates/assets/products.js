@@ -186,20 +186,23 @@
   // The columns this state needs, loaded once each (a district's index has them all).
   Finder.prototype.loadParts = function () {
     if (!this.split || this.firstView()) return Promise.resolve();
-    var self = this, wanted = ["filter"];
+    var wanted = ["filter"];
     if (SORT_PART.indexOf(this.state.sort) !== -1) wanted.push("sort");
-    return Promise.all(wanted.map(function (part) {
-      if (!self.parts[part]) {
-        self.parts[part] = fetch(self.base + self.index.parts_url.replace("{part}", part))
-          .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
-          .then(function (data) {
-            Object.keys(data).forEach(function (k) { if (k !== "groups" && k !== "count") self.cols[k] = data[k]; });
-            if (part === "filter") self.buildGroups(data.groups || []);
-          })
-          .catch(function (e) { delete self.parts[part]; throw e; });
-      }
-      return self.parts[part];
-    }));
+    return Promise.all(wanted.map(this.loadPart, this));
+  };
+
+  Finder.prototype.loadPart = function (part) {
+    var self = this;
+    if (!this.parts[part]) {
+      this.parts[part] = fetch(this.base + this.index.parts_url.replace("{part}", part))
+        .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+        .then(function (data) {
+          Object.keys(data).forEach(function (k) { if (k !== "groups" && k !== "count") self.cols[k] = data[k]; });
+          if (part === "filter") self.buildGroups(data.groups || []);
+        })
+        .catch(function (e) { delete self.parts[part]; throw e; });
+    }
+    return this.parts[part];
   };
 
   Finder.prototype.label = function (key) {
@@ -362,9 +365,21 @@
     if (pagefindPromise) return pagefindPromise;
     var bundle = root.getAttribute("data-pagefind");
     var mapUrl = root.getAttribute("data-search-map");
-    var imported = import(bundle + "pagefind.js").then(function (pf) {
-      return Promise.resolve(pf.options ? pf.options({ basePath: bundle, noWorker: true }) : null)
+    // A large site's index is in parts (generator/site/search.py; listed in the bundle's entry file
+    // under "portal_parts", as assets/search.js reads them): merged, one search covers every product.
+    var parts = fetch(bundle + "pagefind-entry.json")
+      .then(function (r) { return r.ok ? r.json() : {}; })
+      .then(function (entry) {
+        var list = entry && entry.portal_parts;
+        return Array.isArray(list) ? list.filter(function (x) { return /^part-\d+\/$/.test(x); }) : [];
+      }, function () { return []; });
+    var imported = Promise.all([import(bundle + "pagefind.js"), parts]).then(function (both) {
+      var pf = both[0], options = { basePath: bundle, noWorker: true };
+      return Promise.resolve(pf.options ? pf.options(options) : null)
         .then(function () { return pf.init ? pf.init() : null; })
+        .then(function () {
+          return Promise.all(both[1].map(function (part) { return pf.mergeIndex(bundle + part, { noWorker: true }); }));
+        })
         .then(function () { return pf; });
     });
     var map = fetch(mapUrl).then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); });
@@ -1134,6 +1149,13 @@
       window.history.replaceState({ shown: first + this.index.page_size }, "", window.location.href);
     }
     if (initial.q) this.typed = initial.q;     // a shared ?q=: show it as typed, conditions below
+    var conditions = JSON.parse(JSON.stringify(initial));
+    conditions.sort = "";     // a sort alone is still the precomputed first view
+    if (this.split && stateParams(conditions)) {
+      // A link with conditions needs the columns: fetch them now, alongside Pagefind and the rules.
+      this.loadPart("filter").catch(function () { /* render says so */ });
+      if (SORT_PART.indexOf(initial.sort) !== -1) this.loadPart("sort").catch(function () { /* idem */ });
+    }
     return this.interpret(initial).then(function (state) {
       self.state = state;
       return self.commit(false);
