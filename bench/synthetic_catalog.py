@@ -153,6 +153,16 @@ def write_content(content_dir: Path, pages: int, *, today: dt.date | None = None
     return written
 
 
+def member_regions(count: int) -> list[tuple[str, str]]:
+    """``count`` distinct synthetic districts as (name, 6-digit 行政区划代码): codes 51CCDD of a
+    province (51) with cities CC = 01… and districts DD = 02…21 (20 a city), names 示例区NNN."""
+    regions = []
+    for index in range(count):
+        city, district = divmod(index, 20)
+        regions.append((f"示例区{index + 1:03d}", f"51{city + 1:02d}{district + 2:02d}"))
+    return regions
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
