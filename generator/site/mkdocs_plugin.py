@@ -39,7 +39,7 @@ from generator.site import csp
 
 # Generated pages stay out of the nav: 3,000 product pages in the nav cost minutes and GBs.
 NOT_IN_NAV = ("/products/*", "/banks/*", "/policies/*", "/cases/*", "/notices/*", "/about.md", "/compare.md",
-              "/guide.md", "/downloads/*")
+              "/guide.md", "/downloads/*", "/regions.md")
 PLUGIN_NAME = "portal"
 # An ATX heading ("# 帮我选 { #id }") at the start of a line: the one Markdown a page template uses.
 _MARKDOWN_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]", re.MULTILINE)
