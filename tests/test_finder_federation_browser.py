@@ -181,3 +181,19 @@ def test_first_view_needs_no_columns(page: Page, city_url: str):
     check(page, "guarantee", "信用")
     assert [u for u in fetched if "finder-filter" in u]
     assert not [u for u in fetched if "finder-sort" in u]
+
+
+def test_a_bank_named_in_words_or_by_a_district_key_selects_its_bank_group(page: Page, city_url: str, products):
+    page.set_viewport_size(DESKTOP)
+    open_finder(page, city_url)
+    page.locator("#finder-q").fill("农商银行")
+    before = renders(page)
+    page.locator("#finder-search button[type=submit]").click()
+    expect(page.locator("#finder")).not_to_have_attribute("data-finder-renders", before or "")
+    expect(page.locator("#finder-chips")).to_contain_text("银行：达州农商银行 或 成都农商银行")
+    want = {k for k in groups_of(products) if k[0] in ("达州农商银行", "成都农商银行")}
+    expect(page.locator("#finder-status")).to_contain_text(f"找到 {len(want)} 款产品")
+    # A link naming one district's bank by its key lists that bank's group in every district.
+    open_finder(page, city_url, "?bank=511703-abc")
+    expect(page.locator("#finder-chips")).to_contain_text("银行：农业银行")
+    assert page.locator('#finder-panel input[name="bank"][value="农业银行"]').is_checked()

@@ -92,6 +92,15 @@ def bank_groups(model: SiteModel) -> list[str]:
     return list(dict.fromkeys(b.short_name or b.name for b in model.banks))
 
 
+def _bank_keys(model: SiteModel) -> dict[str, int]:
+    groups = {name: k for k, name in enumerate(bank_groups(model))}
+    keys: dict[str, int] = {}
+    for bank in model.banks:
+        own = bank.bank_id.split("-", 1)[1] if bank.region is not None and "-" in bank.bank_id else bank.bank_id
+        keys.setdefault(own, groups[bank.short_name or bank.name])
+    return keys
+
+
 def product_groups(model: SiteModel) -> list[list[int]]:
     """Indices (in ``model.products`` order) of the products that are one bank product offered in
     several districts: the same bank group (short name) and the same product name. Only groups of
@@ -162,6 +171,9 @@ def finder_index(model: SiteModel) -> dict:
     groups = product_groups(model)
     return head | {
         "banks": [{"id": name, "name": name} for name in bank_groups(model)],
+        # A district's own bank id -> its bank group: the plain-language rules (content/queries.yml)
+        # name banks by their keys ("511702-icbc"), the facet by group.
+        "bank_keys": _bank_keys(model),
         "regions": [{"id": m.region.code, "name": m.region.name} for m in model.catalog.federation.members],
         "labels": head["labels"] | {"region": "地区"},
         "parts_url": FINDER_PART,

@@ -489,10 +489,19 @@
     var self = this, vocab = this.index.vocab;
     MASK_KEYS.forEach(function (k) { state[k] = state[k].filter(function (v) { return v in self.valueBit[k]; }); });
     state.type = state.type.filter(function (v) { return vocab.type.indexOf(v) !== -1; });
-    state.bank = state.bank.filter(function (v) { return v in self.bankIndex; });
+    state.bank = state.bank.map(this.bankValue, this)
+      .filter(function (v, k, all) { return v in self.bankIndex && all.indexOf(v) === k; });
     state.region = state.region.filter(function (v) { return v in self.regionIndex; });
     if (SORTS.indexOf(state.sort) === -1) state.sort = "";
     return state;
+  };
+
+  // A federated finder's 银行 values are bank groups; a link or a rule (content/queries.yml) may
+  // name a district's bank by its key ("511702-icbc"): that bank's group.
+  Finder.prototype.bankValue = function (value) {
+    var keys = this.index.bank_keys, own = /^\d{6}-(.+)$/.exec(value);
+    if (!keys || value in this.bankIndex || !own || keys[own[1]] === undefined) return value;
+    return this.index.banks[keys[own[1]]].id;
   };
 
   Finder.prototype.interpret = function (state) {
@@ -508,7 +517,7 @@
   // Returns the new state and records which conditions came from the text (this.fromQuery), so
   // that the next typed query replaces them instead of piling up.
   Finder.prototype.applyQueries = function (state, compiled) {
-    var next = JSON.parse(JSON.stringify(state)), added = { amount: false, term: false, sort: false };
+    var self = this, next = JSON.parse(JSON.stringify(state)), added = { amount: false, term: false, sort: false };
     var matches = [], text = state.q;
     if (compiled && compiled.rules && window.PortalQueries) {
       var r = window.PortalQueries.interpret(text, compiled);
@@ -517,6 +526,7 @@
         LIST_KEYS.forEach(function (k) {
           added[k] = [];
           (r.set && r.set[k] || []).forEach(function (v) {
+            if (k === "bank") v = self.bankValue(v);
             if (next[k].indexOf(v) === -1) { next[k].push(v); added[k].push(v); }
           });
         });
