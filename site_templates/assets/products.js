@@ -262,63 +262,80 @@
   // Results, counts per facet value (with every *other* group applied) and, per active group,
   // how many results removing just that group would bring back. A product group counts once: it
   // is a result if any of its products passes every test, and it counts for a value if any of its
-  // products has the value and passes every other test. fails: per group, its products' masks.
+  // products has the value and passes every other test. fails: every product's mask and its group.
   Finder.prototype.compute = function () {
     if (this.firstView()) {
       var first = this.index.first;
       return { results: first.order[this.state.sort], total: first.total, counts: first.counts, relax: {},
-               maxAmount: null, fails: [] };
+               maxAmount: null, fails: { masks: [], group: [] } };
     }
-    var self = this, c = this.cols, tests = this.tests(), vocab = this.index.vocab;
-    var passed = [], counts = {}, relax = {}, maxAmount = null, fails = [];
+    var c = this.cols, tests = this.tests(), vocab = this.index.vocab, banks = this.index.banks;
+    var regions = this.regions, hasRegion = !!c.region;
+    var passed = [], counts = {}, relax = {}, maxAmount = null, fails = [], failGroup = [];
     LIST_KEYS.concat(FLAG_KEYS).forEach(function (k) { counts[k] = {}; });
     GROUPS.forEach(function (key) { relax[key] = 0; });
     var bitOf = {};
     GROUPS.forEach(function (key, g) { bitOf[key] = 1 << g; });
-    var hasRegion = !!c.region;
-    var add = function (key, value) { counts[key][value] = (counts[key][value] || 0) + 1; };
+    // A value counts a group once: stamp[key][value number] is the last group counted for it.
+    var stamp = {};
+    MASK_KEYS.forEach(function (k) { stamp[k] = new Int32Array(vocab[k].length).fill(-1); });
+    stamp.type = new Int32Array(vocab.type.length).fill(-1);
+    stamp.bank = new Int32Array(banks.length).fill(-1);
+    stamp.region = new Int32Array(regions.length).fill(-1);
+    stamp.online = new Int32Array(1).fill(-1);
+    stamp.renewal = new Int32Array(1).fill(-1);
     var groups = this.groupList;
     for (var n = 0; n < groups.length; n += 1) {
-      var members = groups[n], masks = [], any = false, back = 0;
-      var union = { customer: 0, guarantee: 0, program: 0 }, single = { type: {}, bank: {}, region: {} };
-      var flags = { online: false, renewal: false };
+      var members = groups[n], any = false, back = 0;
       for (var m = 0; m < members.length; m += 1) {
         var i = members[m], fail = this.failMask(i, tests);
         if ((fail & ~bitOf.amount) === 0 && (maxAmount === null || c.amax[i] > maxAmount)) maxAmount = c.amax[i];
-        masks.push(fail);
+        fails.push(fail);
+        failGroup.push(n);
         if (fail === 0) { passed.push(i); any = true; }
-        else {
-          for (var g = 0; g < GROUPS.length; g += 1) {
-            if (fail === (1 << g)) { back |= fail; break; }
+        else if ((fail & (fail - 1)) === 0) back |= fail;      // fails one group only
+        for (var k = 0; k < MASK_KEYS.length; k += 1) {
+          var key = MASK_KEYS[k];
+          if ((fail & ~bitOf[key]) !== 0) continue;
+          for (var b = 0, bits = c[key][i]; bits; b += 1, bits >>>= 1) {
+            if ((bits & 1) && stamp[key][b] !== n) {
+              stamp[key][b] = n;
+              counts[key][vocab[key][b]] = (counts[key][vocab[key][b]] || 0) + 1;
+            }
           }
         }
-        for (var k = 0; k < MASK_KEYS.length; k += 1) {
-          if ((fail & ~bitOf[MASK_KEYS[k]]) === 0) union[MASK_KEYS[k]] |= c[MASK_KEYS[k]][i];
+        if ((fail & ~bitOf.type) === 0 && stamp.type[c.type[i]] !== n) {
+          stamp.type[c.type[i]] = n;
+          counts.type[vocab.type[c.type[i]]] = (counts.type[vocab.type[c.type[i]]] || 0) + 1;
         }
-        if ((fail & ~bitOf.type) === 0) single.type[vocab.type[c.type[i]]] = true;
-        if ((fail & ~bitOf.bank) === 0) single.bank[this.index.banks[c.bank[i]].id] = true;
-        if (hasRegion && (fail & ~bitOf.region) === 0 && c.region[i] >= 0) single.region[this.regions[c.region[i]].id] = true;
+        if ((fail & ~bitOf.bank) === 0 && stamp.bank[c.bank[i]] !== n) {
+          stamp.bank[c.bank[i]] = n;
+          counts.bank[banks[c.bank[i]].id] = (counts.bank[banks[c.bank[i]].id] || 0) + 1;
+        }
+        if (hasRegion && (fail & ~bitOf.region) === 0 && c.region[i] >= 0 && stamp.region[c.region[i]] !== n) {
+          stamp.region[c.region[i]] = n;
+          counts.region[regions[c.region[i]].id] = (counts.region[regions[c.region[i]].id] || 0) + 1;
+        }
         for (var f = 0; f < FLAG_KEYS.length; f += 1) {
-          if ((fail & ~bitOf[FLAG_KEYS[f]]) === 0 && c[FLAG_KEYS[f]][i] === 1) flags[FLAG_KEYS[f]] = true;
+          var flag = FLAG_KEYS[f];
+          if ((fail & ~bitOf[flag]) === 0 && c[flag][i] === 1 && stamp[flag][0] !== n) {
+            stamp[flag][0] = n;
+            counts[flag][flag] = (counts[flag][flag] || 0) + 1;
+          }
         }
       }
-      fails.push(masks);
-      if (!any) {
-        GROUPS.forEach(function (key) { if (back & bitOf[key]) relax[key] += 1; });
+      if (!any && back) {
+        for (var g = 0; g < GROUPS.length; g += 1) { if (back & (1 << g)) relax[GROUPS[g]] += 1; }
       }
-      MASK_KEYS.forEach(function (key) {
-        vocab[key].forEach(function (v, b) { if (union[key] & (1 << b)) add(key, v); });
-      });
-      ["type", "bank", "region"].forEach(function (key) { Object.keys(single[key]).forEach(function (v) { add(key, v); }); });
-      FLAG_KEYS.forEach(function (key) { if (flags[key]) add(key, key); });
     }
     // Sort every passing product, then keep each group's first: the card shows the product that
     // ranks best (its district's figures), and the group is ranked by it.
-    var lead = this.lead, seen = {}, results = [];
+    var lead = this.lead, seen = new Uint8Array(this.n), results = [];
     this.sort(passed).forEach(function (i) {
-      if (!seen[lead[i]]) { seen[lead[i]] = true; results.push(i); }
+      if (!seen[lead[i]]) { seen[lead[i]] = 1; results.push(i); }
     });
-    return { results: results, total: results.length, counts: counts, relax: relax, maxAmount: maxAmount, fails: fails };
+    return { results: results, total: results.length, counts: counts, relax: relax, maxAmount: maxAmount,
+             fails: { masks: fails, group: failGroup } };
   };
 
   Finder.prototype.renewalLast = function () {
@@ -799,9 +816,9 @@
     for (var a = 0; a < active.length; a += 1) {
       for (var b = a + 1; b < active.length; b += 1) {
         var keep = ~((1 << GROUPS.indexOf(active[a])) | (1 << GROUPS.indexOf(active[b])));
-        var n = 0;
-        for (var i = 0; i < fails.length; i += 1) {
-          for (var m = 0; m < fails[i].length; m += 1) { if ((fails[i][m] & keep) === 0) { n += 1; break; } }
+        var n = 0, last = -1;      // groups: a group's products are next to each other in fails
+        for (var i = 0; i < fails.masks.length; i += 1) {
+          if ((fails.masks[i] & keep) === 0 && fails.group[i] !== last) { n += 1; last = fails.group[i]; }
         }
         if (n) pairs.push({ keys: [active[a], active[b]], n: n });
       }
