@@ -40,6 +40,9 @@ from generator.site.model import SiteModel
 # were half of the index's bytes (bench/finder_bench.py). The first page's cards are in the page's HTML
 # already, so a first load fetches no chunk at all.
 CARD_CHUNK = 100
+# A federated card chunk carries each card's figures, and a region's cards lie apart (products are
+# in bank order): smaller chunks, fewer unused cards fetched (bench/finder_bench.py, 地区 check).
+FEDERATED_CARD_CHUNK = 50
 PRODUCT_URL = urls.product("{id}")   # a template the finder fills in the browser
 # "updated" is stored as days since this date: shorter in JSON than 20261101, and sorts the same.
 EPOCH = dt.date(2000, 1, 1)
@@ -176,6 +179,7 @@ def finder_index(model: SiteModel) -> dict:
         "bank_keys": _bank_keys(model),
         "regions": [{"id": m.region.code, "name": m.region.name} for m in model.catalog.federation.members],
         "labels": head["labels"] | {"region": "地区"},
+        "cards_chunk": FEDERATED_CARD_CHUNK,
         "parts_url": FINDER_PART,
         "first": first_view(model, columns, groups),
     }
@@ -273,8 +277,8 @@ def federated_card_chunks(model: SiteModel) -> list[dict]:
             lead[i] = group[0]
         members[group[0]] = [[columns["region"][i], products[i].product_id] for i in group]
     chunks = []
-    for start in range(0, len(products), CARD_CHUNK):
-        end = start + CARD_CHUNK
+    for start in range(0, len(products), FEDERATED_CARD_CHUNK):
+        end = start + FEDERATED_CARD_CHUNK
         chunks.append({"id": [p.product_id for p in products[start:end]],
                        "name": [p.name for p in products[start:end]],
                        **{k: columns[k][start:end] for k in CARD_COLUMNS},

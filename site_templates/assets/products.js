@@ -395,7 +395,7 @@
       return Promise.resolve(pf.options ? pf.options(options) : null)
         .then(function () { return pf.init ? pf.init() : null; })
         .then(function () {
-          return Promise.all(both[1].map(function (part) { return pf.mergeIndex(bundle + part, { noWorker: true }); }));
+          return Promise.all(both[1].map(function (part) { return pf.mergeIndex(bundle + part); }));
         })
         .then(function () { return pf; });
     });
