@@ -13,12 +13,13 @@ vocabulary; the vocabulary and the registry's wording travel in the same file, s
 never hard-codes a value the office might change.
 
 A federated catalogue (``portal federate``: a city or province, up to 20,000 products) adds a 地区
-column and groups (the same bank product offered in several districts shows once), and splits the
-index (``federated_files``): ``finder.json`` holds only what the first view needs (vocabularies, the
-facet counts and the first cards of every sort, precomputed), the filter columns and the sort
-columns are two parts loaded when a condition or a sort first needs them, and each card chunk
-carries what its cards show. Measured (bench/finder_bench.py --products 20000 --regions 200): the
-whole index would be ≈ 215 kB gzip, over the 150 kB first-load goal on its own.
+column and groups (``product_groups``: the same bank product offered in several districts shows
+once), and splits the index: ``finder.json`` holds only what the first view needs (vocabularies,
+and, precomputed by ``first_view``, the facet counts and the first cards of every sort), the filter
+and the sort columns are two parts (``federated_parts``) loaded when a condition or a sort first
+needs them, and each card chunk carries what its cards show (``federated_card_chunks``). Measured
+(bench/finder_bench.py --products 20000 --regions 200): the columns are 118 kB (filter) + 96 kB
+(sort) gzip, so one index file would be over the 150 kB first-load goal on its own.
 """
 
 from __future__ import annotations
