@@ -18,6 +18,7 @@ from playwright.sync_api import Page, expect
 
 from tests.conftest import SiteServer
 from tests.federation import UNIQUE_KEY, UNIQUE_NAME
+from tests.quality.accessibility import VIEWPORTS, audit, start_in_elder_mode
 
 pytestmark = pytest.mark.browser
 
@@ -197,3 +198,21 @@ def test_a_bank_named_in_words_or_by_a_district_key_selects_its_bank_group(page:
     open_finder(page, city_url, "?bank=511703-abc")
     expect(page.locator("#finder-chips")).to_contain_text("银行：农业银行")
     assert page.locator('#finder-panel input[name="bank"][value="农业银行"]').is_checked()
+
+
+@pytest.mark.parametrize("viewport", ["phone", "desktop"])
+@pytest.mark.parametrize("elder", [False, True], ids=["normal", "elder"])
+def test_the_federated_finder_passes_axe(page: Page, city_url: str, viewport: str, elder: bool):
+    """The 地区 facet, region on cards and a group's district links, first view and filtered."""
+    page.set_viewport_size(VIEWPORTS[viewport])
+    if elder:
+        start_in_elder_mode(page)
+    findings = []
+    for query in ("", "?region=511703&guarantee=" + "信用"):
+        open_finder(page, city_url, query)
+        expect(page.locator("[data-product-results] .portal-card__regions").first).to_be_visible()
+        if viewport == "phone":
+            page.locator("#finder-toggle").click()       # the panel with the 地区 facet, open
+            expect(page.locator('fieldset[data-facet="region"]')).to_be_visible()
+        findings += audit(page, f"products/{query} {viewport} {'elder' if elder else 'normal'}")
+    assert findings == []
