@@ -63,6 +63,7 @@ FINDER_INDEX = "assets/data/finder.json"
 FINDER_SEARCH_MAP = "assets/data/finder-search.json"
 FINDER_QUERIES = "assets/data/finder-queries.json"
 FINDER_CARDS = "assets/data/finder-cards-{n}.json"    # {n} is filled in by the browser
+FINDER_PART = "assets/data/finder-{part}.json"        # a federated finder's filter/sort columns
 PAGEFIND = "pagefind/"
 
 

@@ -53,9 +53,8 @@ EPOCH = dt.date(2000, 1, 1)
 LIST_FACETS = {"guarantee": "guarantee_methods", "customer": "target_customers", "program": "programs"}
 
 
-# A federated index's parts (README "Product finder"); {part} is "filter" or "sort". (A constant of
-# core/urls.py once the lead moves it there.)
-FINDER_PART = "assets/data/finder-{part}.json"
+# A federated index's parts (README "Product finder"); {part} is "filter" or "sort".
+FINDER_PART = urls.FINDER_PART
 # Columns a condition needs (results, counts, the reasons on a card) and columns only a sort needs.
 FILTER_COLUMNS = ("bank", "region", "type", *LIST_FACETS, "amin", "amax", "tmin", "tmax", "online", "renewal")
 SORT_COLUMNS = ("rmin", "rmax", "days", "updated")
@@ -113,8 +112,7 @@ def product_groups(model: SiteModel) -> list[list[int]]:
         return []
     groups: dict[tuple[str, str], list[int]] = {}
     for i, p in enumerate(model.products):
-        bank = model.bank(p.bank_id)
-        groups.setdefault((bank.short_name or bank.name, p.name), []).append(i)
+        groups.setdefault(model.offer_key(p), []).append(i)
     return [members for members in groups.values() if len(members) > 1]
 
 

@@ -47,6 +47,19 @@ class SiteModel:
         """The public address ("…/"), for QR codes, share tags, feeds and the sitemap."""
         return self.settings.base_url
 
+    def offer_key(self, product: ProductRecord) -> tuple[str, str]:
+        """One bank product offered in several districts shares this key: the bank group (registry
+        short name) and the product name. The finder shows each key once ("N 个区县可办理")."""
+        bank = self.bank(product.bank_id)
+        return bank.short_name or bank.name, product.name
+
+    @functools.cached_property
+    def offer_count(self) -> int:
+        """How many products an enterprise can choose from: district rows of one offer count once."""
+        if self.catalog.federation is None:
+            return len(self.products)
+        return len({self.offer_key(p) for p in self.products})
+
     def public_url(self, path: str) -> str | None:
         """The absolute address of a site path ("products/x/"), when ``base_url`` is set."""
         return self.base_url + path if self.base_url else None
