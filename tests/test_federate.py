@@ -303,3 +303,26 @@ def test_a_city_release_keeps_its_districts_keys_at_the_province(federated_site:
 def test_region_hierarchy() -> None:
     assert within("511703", "511703") and within("511703", "511700") and within("511703", "510000")
     assert not within("511703", "511702") and not within("500103", "510000") and not within("511803", "511700")
+
+
+def test_a_province_federates_a_citys_release_into_its_districts(federated_site: FederatedFixture, tmp_path):
+    """The scale path goes up a level: the city's bundle is a member whose rows keep their districts."""
+    from generator.release.bundle import write_bundle
+    from tests.federation import CITY_BASE_URL
+
+    city_zip = write_bundle(federated_site.site, tmp_path / "city.zip").path
+    province = tmp_path / "province"
+    for name in ("catalog", "content", "site_templates"):
+        shutil.copytree(federated_site.city / name, province / name)
+    shutil.copy(federated_site.city / "mkdocs.yml", province / "mkdocs.yml")
+    set_identity(province, region="四川省", code="510000", district="四川省", base_url=None)
+    out = tmp_path / "province-site"
+    result = portal("federate", str(city_zip), "--out", str(out), cwd=province)
+    assert result.returncode == 0, result.stderr
+    finder = json.loads((out / "assets" / "data" / "finder.json").read_text(encoding="utf-8"))
+    assert [r["name"] for r in finder["regions"]] == ["通川区", "达川区", "宣汉县"]   # not 达州市 itself
+    page = (out / "products" / "511703" / UNIQUE_ID / "index.html").read_text(encoding="utf-8")
+    # Its page on the city's site, where the city published it under the same key.
+    assert f'href="{CITY_BASE_URL}products/511703/{UNIQUE_ID}/"' in page
+    overview = (out / "regions" / "index.html").read_text(encoding="utf-8")
+    assert overview.count('<tr data-region="') == 3

@@ -26,7 +26,7 @@ from generator.commands.build import BuildResult, LoadedInput, build_portal, fin
 from generator.commands.progress import Progress
 from generator.core.errors import ConfigError
 from generator.core.issues import IssueList
-from generator.core.models import BankRecord, Catalog, Federation, ProductRecord
+from generator.core.models import BankRecord, Catalog, Federation, ProductRecord, Region
 from generator.core.schema import load_schema
 from generator.core.settings import ProjectPaths, load_settings
 from generator.ingest.loader import read_plain_file
@@ -72,10 +72,18 @@ def load_federation(paths: ProjectPaths, members: Sequence[Path], today: dt.date
         banks.update(release.banks)
         products.extend(release.products)
     catalog = Catalog(banks=banks, products=products, schema=schema,
-                      federation=Federation(tuple(r.member for r in releases)))
+                      federation=Federation(tuple(r.member for r in releases), _covered(releases, products)))
     # The members' releases are inputs too: a changed member changes the federated manifest.
     inputs = {f"members/{r.member.region.code}/{MANIFEST}": digest for r, digest in zip(releases, digests)}
     return finish_input(paths, settings, catalog, issues, inputs)
+
+
+def _covered(releases: list[MemberRelease], products: list[ProductRecord]) -> tuple[tuple[Region, str], ...]:
+    """The districts of the federated site: a district member's own region; a city release's districts
+    that have products (not the city itself, which publishes none of its own)."""
+    with_products = {p.region.code for p in products if p.region is not None}
+    return tuple((region, r.member.region.code) for r in releases for region in r.regions
+                 if len(r.regions) == 1 or region.code in with_products)
 
 
 def check_regions(releases: list[MemberRelease]) -> None:

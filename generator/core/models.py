@@ -191,12 +191,28 @@ class Member:
 
 @dataclass(frozen=True)
 class Federation:
-    """The members of a federated catalogue, in the order given (their products carry ``region``)."""
+    """The members of a federated catalogue, in the order given (their products carry ``region``).
+
+    A member is usually one district; a city's release federated again by a province carries several,
+    so the site's districts (facet, overview, bank groups) are ``regions``, not the members."""
 
     members: tuple[Member, ...]
+    covered: tuple[tuple[Region, str], ...] = ()    # (district, code of the member that carried it)
+
+    @property
+    def regions(self) -> tuple[Region, ...]:
+        """Every district covered, in the members' order (a member without ``covered``: its own region)."""
+        if not self.covered:
+            return tuple(m.region for m in self.members)
+        return tuple(region for region, _ in self.covered)
 
     def member(self, code: str) -> Member | None:
-        return next((m for m in self.members if m.region.code == code), None)
+        """The member whose release carried district ``code`` (itself, or the city release it was in)."""
+        own = next((m for m in self.members if m.region.code == code), None)
+        if own is not None:
+            return own
+        carrier = next((member for region, member in self.covered if region.code == code), None)
+        return next((m for m in self.members if m.region.code == carrier), None) if carrier else None
 
 
 @dataclass

@@ -141,7 +141,7 @@ def _columns(model: SiteModel, vocab: dict[str, tuple[str, ...]]) -> dict[str, l
         "updated": [(p.updated - EPOCH).days for p in products],
     }
     if model.catalog.federation is not None:
-        codes = {m.region.code: k for k, m in enumerate(model.catalog.federation.members)}
+        codes = {region.code: k for k, region in enumerate(model.catalog.federation.regions)}
         columns["region"] = [codes[p.region.code] if p.region is not None else -1 for p in products]
     return columns
 
@@ -176,7 +176,7 @@ def finder_index(model: SiteModel) -> dict:
         # A district's own bank id -> its bank group: the plain-language rules (content/queries.yml)
         # name banks by their keys ("511702-icbc"), the facet by group.
         "bank_keys": _bank_keys(model),
-        "regions": [{"id": m.region.code, "name": m.region.name} for m in model.catalog.federation.members],
+        "regions": [{"id": r.code, "name": r.name} for r in model.catalog.federation.regions],
         "labels": head["labels"] | {"region": "地区"},
         "cards_chunk": FEDERATED_CARD_CHUNK,
         "parts_url": FINDER_PART,
@@ -198,7 +198,7 @@ def first_view(model: SiteModel, columns: dict[str, list], groups: list[list[int
         members_of.setdefault(lead[i], []).append(i)
     vocab = _vocab(model)
     banks = bank_groups(model)
-    regions = [m.region.code for m in model.catalog.federation.members] if model.catalog.federation else []
+    regions = [r.code for r in model.catalog.federation.regions] if model.catalog.federation else []
     counts: dict[str, dict[str, int]] = {k: {} for k in ("customer", "guarantee", "type", "program", "bank",
                                                           "region", "online", "renewal")}
 

@@ -151,7 +151,11 @@ class SiteModel:
     def district_page(self, product: ProductRecord) -> str | None:
         """The product's page on its district's own site, when that site's address is known."""
         member = self.member_of(product)
-        return member.page_url(urls.product(product.own_id)) if member is not None else None
+        if member is None:
+            return None
+        # A district carried in a city's release has its page on the city's site, under its key.
+        own = product.own_id if member.region == product.region else product.product_id
+        return member.page_url(urls.product(own))
 
     @functools.cached_property
     def banks_by_region(self) -> list[tuple[Region | None, list[BankRecord]]]:
@@ -162,7 +166,7 @@ class SiteModel:
         for bank in self.banks:
             if bank.region is not None:
                 grouped.setdefault(bank.region.code, []).append(bank)
-        return [(member.region, grouped.get(member.region.code, [])) for member in self.federation.members]
+        return [(region, grouped.get(region.code, [])) for region in self.federation.regions]
 
     @functools.cached_property
     def region_summaries(self) -> list[regions.RegionSummary]:

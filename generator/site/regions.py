@@ -64,7 +64,7 @@ def percent(share: float) -> str:
 
 def summarise(federation: Federation, banks: list[BankRecord],
               products: list[ProductRecord]) -> list[RegionSummary]:
-    """One row per member, in the order the members were given."""
+    """One row per district, in the order the members were given (a city release: each of its districts)."""
     # Grouped once (a province: 200 districts, 20,000 products), then one pass per district.
     products_in: dict[str, list[ProductRecord]] = {}
     for product in products:
@@ -75,11 +75,11 @@ def summarise(federation: Federation, banks: list[BankRecord],
         if bank.region is not None:
             banks_in[bank.region.code] = banks_in.get(bank.region.code, 0) + 1
     rows = []
-    for member in federation.members:
-        code = member.region.code
+    for region in federation.regions:
+        code = region.code
         own = products_in.get(code, [])
         rows.append(RegionSummary(
-            region=member.region, member=member,
+            region=region, member=federation.member(code),
             banks=banks_in.get(code, 0),
             products=len(own),
             newest=max((p.updated for p in own), default=None),
