@@ -213,3 +213,20 @@ def test_progress_and_stage_times_show_on_a_terminal_only(tmp_path):
     assert "各阶段用时" not in piped.stdout + piped.stderr
     quiet = portal("build", "-q", "--out", str(tmp_path / "piped-site"), cwd=project, check=True)
     assert "各阶段用时" not in quiet.stdout + quiet.stderr
+
+
+def test_the_review_page_keeps_every_change_since_the_last_bundle(tmp_path, demo_site):
+    """Staff rebuild after a typo fix: the page still shows what the reviewer must see before the
+    next bundle; after that bundle it starts again from what was bundled."""
+    project = copy_project(tmp_path / "project")
+    out = shutil.copytree(demo_site, project / "site")
+    portal("bundle", cwd=project, check=True)
+    product = edit_product(project, "icbc", 0, rate_max="7.77")
+    portal("build", cwd=project, check=True)
+    again = portal("build", cwd=project, check=True).stdout     # a second build, nothing new
+    assert "与上次打包的版本" in again and "7.77%" in again
+    html = publish.report_path(out).read_text(encoding="utf-8")
+    assert product in html and "7.77%" in html
+    portal("bundle", cwd=project, check=True)
+    after = portal("build", cwd=project, check=True).stdout
+    assert "产品和页面没有变化" in after and "7.77%" not in after

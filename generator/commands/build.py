@@ -33,7 +33,7 @@ from generator.core.models import Catalog, SiteContent
 from generator.core.settings import PortalSettings, ProjectPaths, check_warning_notice, load_settings
 from generator.ingest.catalog import load_catalog
 from generator.release import checks, manifest, publish
-from generator.release.changes import ChangeReport, StaleBank, compare_sites
+from generator.release.changes import ChangeReport, StaleBank, compare_with_release
 from generator.site import assets, exports, feeds, finder, pages, search
 from generator.site.mkdocs_plugin import Banner, ThemeInputs, build_site
 from generator.site.model import SiteModel, make_model, notice_version
@@ -204,7 +204,7 @@ def build_portal(paths: ProjectPaths, *, today: dt.date | None = None, progress:
                                         pagefind=search.pagefind_version(paths.root),
                                         released=release_stamp(model), extra=site_identity(loaded.settings))
             with progress.stage(PUBLISH):
-                result.changes = compare_sites(paths.out, site_dir)
+                result.changes = compare_with_release(paths.out, site_dir)
                 result.changes.stale_banks = stale_banks(model)
                 result.changes.warnings = list(loaded.issues.warnings)
                 publish.publish(site_dir, paths.out)

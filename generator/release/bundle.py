@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.core.errors import ConfigError
+from generator.release.changes import baseline_files
 from generator.release.manifest import MANIFEST
-from generator.release.publish import report_path
+from generator.release.publish import report_path, save_baseline
 from generator.release.verify import BUNDLE_SITE, CHANGE_REPORT, REVIEW, Refusal, Review, VerifyError, verify_folder
 
 # DOS timestamps start in 1980; a release dated earlier (never in practice) is stamped then.
@@ -117,6 +118,8 @@ def write_bundle(site: Path, out: Path | None = None, *, signoff: Signoff | None
     finally:
         temp.unlink(missing_ok=True)
     digest = hashlib.sha256(out.read_bytes()).hexdigest()
+    # The next build's review page lists the changes since this bundle (what was uploaded and signed).
+    save_baseline(site, baseline_files(site))
     return BundleResult(out, len(manifest.files), out.stat().st_size, digest,
                         report if report_bytes is not None else None, review)
 

@@ -20,6 +20,7 @@ from jinja2 import Environment, select_autoescape
 
 from generator.core import urls
 from generator.core.issues import Issue
+from generator.release.publish import baseline_path
 
 PRODUCTS_JSON = Path(urls.PRODUCTS_JSON)
 MANIFEST = "manifest.json"
@@ -64,6 +65,11 @@ class ChangeReport:
     content_removed: list[str] = field(default_factory=list)
     stale_banks: list[StaleBank] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
+    since_bundle: str = ""    # the data date of the last bundle when compared with it, else "" (previous site)
+
+    @property
+    def compared_with(self) -> str:
+        return f"与上次打包的版本（数据日期 {self.since_bundle[:10]}）相比" if self.since_bundle else "与上一版网站相比"
 
     @property
     def empty(self) -> bool:
@@ -74,9 +80,9 @@ class ChangeReport:
         if self.first_build:
             lines = ["变更报告：首次生成，没有可比较的上一版网站。"]
         elif self.empty:
-            lines = ["变更报告：与上一版网站相比，产品和页面没有变化。"]
+            lines = [f"变更报告：{self.compared_with}，产品和页面没有变化。"]
         else:
-            lines = ["变更报告（与上一版网站相比）："]
+            lines = [f"变更报告：{self.compared_with}，有以下变化："]
             if self.added:
                 lines.append(f"  新增产品 {len(self.added)} 款：{'、'.join(self.added)}")
             if self.removed:
@@ -163,9 +169,34 @@ def _content_label(path: str) -> str:
     return f"{kind} {path}"
 
 
+PAGE_LIST = "pages.txt"    # a baseline's list of pages (it holds no HTML)
+
+
 def _pages(site: Path) -> set[str]:
+    listed = site / PAGE_LIST
+    if listed.is_file():
+        return set(listed.read_text(encoding="utf-8").split())
     return {p.parent.relative_to(site).as_posix() + "/" for p in site.rglob("index.html")
             if "pagefind" not in p.parts}
+
+
+def baseline_files(site: Path) -> dict[str, bytes]:
+    """What a bundle's baseline keeps of ``site`` for the next review page (see publish.baseline_path)."""
+    return {str(PRODUCTS_JSON): (site / PRODUCTS_JSON).read_bytes(), MANIFEST: (site / MANIFEST).read_bytes(),
+            PAGE_LIST: "\n".join(sorted(_pages(site))).encode("utf-8")}
+
+
+def compare_with_release(out: Path, new: Path) -> ChangeReport:
+    """Changes since the last bundle of ``out`` if there is one, else since the site in ``out``."""
+    baseline = baseline_path(out)
+    if (baseline / PRODUCTS_JSON).is_file():
+        report = compare_sites(baseline, new)
+        try:
+            report.since_bundle = json.loads((baseline / MANIFEST).read_text(encoding="utf-8"))["released"]
+        except (OSError, ValueError, KeyError, TypeError):
+            report.since_bundle = "未知"
+        return report
+    return compare_sites(out, new)
 
 
 def compare_sites(previous: Path, new: Path) -> ChangeReport:

@@ -108,6 +108,27 @@ def report_path(out: Path) -> Path:
     return out.with_name(out.name + "-report.html")
 
 
+def baseline_path(out: Path) -> Path:
+    """What the last ``portal bundle`` of ``out`` contained (products, manifest, page list): the
+    review page compares with it, so rebuilding before the next bundle never hides a change."""
+    return out.with_name(f".{out.name}.bundled")
+
+
+def save_baseline(site: Path, files: dict[str, bytes]) -> Path:
+    """Replace the baseline of ``site`` with ``files`` (path inside the baseline -> bytes), atomically."""
+    target = baseline_path(site)
+    fresh = Path(tempfile.mkdtemp(prefix=f".{site.name}.bundled-", dir=site.parent))
+    for name, data in files.items():
+        (fresh / name).parent.mkdir(parents=True, exist_ok=True)
+        (fresh / name).write_bytes(data)
+    if target.is_dir() and _exchange(fresh, target):
+        shutil.rmtree(fresh, ignore_errors=True)
+    else:
+        shutil.rmtree(target, ignore_errors=True)
+        os.rename(fresh, target)
+    return target
+
+
 def write_beside(path: Path, text: str) -> Path:
     """Write ``text`` to ``path`` atomically (a reader sees the old file or the new one)."""
     temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
