@@ -210,3 +210,18 @@ def test_the_other_federated_pages_pass_axe(page: Page, federated_url: str, view
         page.goto(federated_url + path)
         findings += audit(page, f"{path or 'home'} {viewport}")
     assert findings == []
+
+
+def test_a_policy_a_district_repealed_is_marked_so_on_the_city_list(federated_site):
+    """The districts' content.json says 已废止; the city's list must not present it as current."""
+    import json as _json
+
+    repealed = {d["title"] for m in federated_site.members
+                for d in _json.loads((m.site / "downloads" / "content.json").read_text("utf-8"))["documents"]
+                if d.get("status") == "已废止"}
+    assert repealed, "the demo has a repealed policy"
+    html = (federated_site.site / "policies" / "index.html").read_text(encoding="utf-8")
+    section = html[html.index('id="member-policy"'):]
+    for title in repealed:
+        item = section[section.index(title) - 400:section.index(title) + 300]
+        assert "portal-doclist__repealed" in item and "已废止" in item

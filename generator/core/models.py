@@ -171,6 +171,8 @@ class MemberDocument:
     region: Region
     url: str | None          # absolute, on the district's site; None when its base_url is unknown
     summary: str = ""
+    doc_number: str = ""     # a policy's 文号
+    repealed: bool = False   # a policy the district marked 已废止
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from pathlib import Path, PurePosixPath
 
 from generator.core.errors import EXIT_INVALID, PortalError
 from generator.core.issues import IssueList
-from generator.core.models import BankRecord, Member, MemberDocument, ProductRecord, Region
+from generator.core.models import BankRecord, Member, MemberDocument, PolicyStatus, ProductRecord, Region
 from generator.core.schema import CanonicalSchema
 from generator.core.settings import REGION_CODE, PortalSettings
 from generator.ingest.loader import URL_LIKE, RawTable, read_plain_file, read_table
@@ -239,6 +239,9 @@ def _document(item: object, region: Region, base_url: str | None) -> MemberDocum
     if (not isinstance(url, str) or URL_LIKE.match(url) or url.startswith("/")
             or any(part in ("..", ".") for part in PurePosixPath(url).parts)):
         return f"“{title[:40]}”的网址无效"
+    doc_number = item.get("doc_number")
     return MemberDocument(kind=kind, title=title.strip(), date=date, region=region,
                           url=base_url + url if base_url else None,
-                          summary=summary.strip() if isinstance(summary, str) else "")
+                          summary=summary.strip() if isinstance(summary, str) else "",
+                          doc_number=doc_number.strip() if isinstance(doc_number, str) else "",
+                          repealed=item.get("status") == str(PolicyStatus.REPEALED))
