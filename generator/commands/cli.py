@@ -47,7 +47,8 @@ def build(catalog_dir: Path | None, content_dir: Path | None, out_dir: Path | No
     _build_and_report(paths, quiet, lambda progress: build_portal(paths, progress=progress))
 
 
-def _build_and_report(paths: ProjectPaths, quiet: bool, run: Callable[[Progress], BuildResult]) -> None:
+def _build_and_report(paths: ProjectPaths, quiet: bool, run: Callable[[Progress], BuildResult], *,
+                      preview_hint: bool = True) -> None:
     """Run a build (``portal build`` or ``federate``) with progress, then its report and exit code."""
     from generator.commands.progress import Progress, TerminalProgress
 
@@ -78,8 +79,11 @@ def _build_and_report(paths: ProjectPaths, quiet: bool, run: Callable[[Progress]
     click.echo(f"已生成 {result.pages} 个页面，用时 {result.seconds:.1f} 秒，输出到 {paths.out}")
     if on_terminal:
         click.echo(progress.summary(), err=True)
-    # Not file://: directory links and the search index need a web server.
-    click.echo(f"本地预览：运行 portal serve 后访问 http://127.0.0.1:8000/ ；发布：把 {paths.out} 整个目录上传到网站服务器。")
+    # Not file://: directory links and the search index need a web server. portal serve previews a
+    # district's own project; a federated site is viewed with any static server.
+    preview = ("本地预览：运行 portal serve 后访问 http://127.0.0.1:8000/" if preview_hint else
+               f"本地查看：在 {paths.out} 中运行 python3 -m http.server 后访问 http://127.0.0.1:8000/")
+    click.echo(f"{preview} ；发布：先运行 portal bundle 打包审核，再把 {paths.out} 整个目录上传到网站服务器。")
 
 
 @cli.command()
@@ -237,7 +241,8 @@ def federate(members: tuple[Path, ...], content_dir: Path | None, out_dir: Path 
     from generator.commands.federate import federate as run_federate
 
     paths = project_paths(content=content_dir, out=out_dir)
-    _build_and_report(paths, quiet, lambda progress: run_federate(paths, list(members), progress=progress))
+    _build_and_report(paths, quiet, lambda progress: run_federate(paths, list(members), progress=progress),
+                      preview_hint=False)
 
 
 def main() -> None:
