@@ -134,3 +134,17 @@ def test_without_yes_off_a_terminal_or_for_an_unknown_bank_nothing_is_installed(
     missing = portal("accept", str(tmp_path / "nothing.csv"), "--bank", "abc", "--yes", cwd=project)
     assert missing.returncode == 2 and "nothing.csv" in missing.stderr
     assert tree_digest(project / "catalog") == before
+
+
+def test_a_file_accepted_under_the_wrong_bank_says_to_check_the_option(tmp_path):
+    """An ICBC file with --bank ccb: the operator is told to check --bank, not to relabel the products."""
+    from tests.conftest import copy_project, portal
+
+    project = copy_project(tmp_path / "project")
+    before = sorted(p.read_bytes() for p in (project / "catalog").rglob("*") if p.is_file())
+    source = tmp_path / "icbc.csv"
+    source.write_bytes((project / "catalog" / "banks" / "icbc" / "products.csv").read_bytes())
+    result = portal("accept", str(source), "--bank", "ccb", "--yes", cwd=project)
+    assert result.returncode == 1 and "wrong-bank" in result.stderr
+    assert "请先确认 --bank 是否写错" in result.stderr
+    assert sorted(p.read_bytes() for p in (project / "catalog").rglob("*") if p.is_file()) == before

@@ -211,6 +211,10 @@ def accept(source: Path, bank_id: str, yes: bool) -> None:
     if not intake.valid:
         click.echo(report.to_text(intake.issues, intake.titles), err=True)
         click.echo(f"提交的数据有错误，未安装；{where} 保持不变。", err=True)
+        if any(issue.code == "wrong-bank" for issue in intake.issues.errors):
+            # The file is usually right and the command wrong: never advise relabelling a bank's products.
+            click.echo(f"提示：文件中的机构编号与 --bank {bank_id} 不一致。请先确认 --bank 是否写错（应填写文件所属银行的"
+                       f"机构编号）；不要为了通过校验而修改文件中的机构编号。", err=True)
         sys.exit(EXIT_INVALID)
     if intake.issues.warnings:
         click.echo(report.to_text(intake.issues, intake.titles))
