@@ -148,3 +148,14 @@ def test_a_file_accepted_under_the_wrong_bank_says_to_check_the_option(tmp_path)
     assert result.returncode == 1 and "wrong-bank" in result.stderr
     assert "请先确认 --bank 是否写错" in result.stderr
     assert sorted(p.read_bytes() for p in (project / "catalog").rglob("*") if p.is_file()) == before
+
+
+def test_the_same_data_sent_again_installs_nothing(tmp_path):
+    from tests.conftest import copy_project, portal
+
+    project = copy_project(tmp_path / "project")
+    source = tmp_path / "icbc.csv"
+    source.write_bytes((project / "catalog" / "banks" / "icbc" / "products.csv").read_bytes())
+    result = portal("accept", str(source), "--bank", "icbc", "--yes", cwd=project)
+    assert result.returncode == 0 and "无需安装" in result.stdout
+    assert not (project / "catalog" / "history").exists()

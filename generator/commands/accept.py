@@ -57,6 +57,11 @@ class Intake:
     def valid(self) -> bool:
         return self.issues.valid and self.submission is not None
 
+    @property
+    def same_as_current(self) -> bool:
+        """The submission holds exactly the bank's current products (a re-sent file)."""
+        return self.changes is not None and self.changes.empty and self.current_count is not None
+
     def diff_text(self, root: Path) -> str:
         """The field-level difference, in Chinese, as staff confirm it."""
         where = display_path(self.target, root)

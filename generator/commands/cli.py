@@ -219,6 +219,10 @@ def accept(source: Path, bank_id: str, yes: bool) -> None:
     if intake.issues.warnings:
         click.echo(report.to_text(intake.issues, intake.titles))
     click.echo(intake.diff_text(paths.root))
+    if intake.same_as_current:
+        # Nothing to install: no new history snapshot, the catalogue untouched.
+        click.echo(f"提交的数据与 {where} 现有数据相同，无需安装。")
+        return
     if not yes:
         if not sys.stdin.isatty():
             _stop(AcceptError("当前不是交互式终端，无法询问确认；请加 --yes 确认安装。"))
