@@ -12,6 +12,7 @@ import click
 
 from generator.commands import report
 from generator.commands.errors import as_portal_error
+from generator.commands.usage import PortalGroup
 from generator.core.errors import EXIT_CONFIG, EXIT_INVALID, EXIT_OK, PortalError
 from generator.core.settings import ProjectPaths, project_paths
 
@@ -29,7 +30,7 @@ def _stop(exc: BaseException, out: Path | None = None) -> NoReturn:
     sys.exit(error.exit_code)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=PortalGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def cli() -> None:
     """通川区小微企业金融服务产品库：校验银行数据和内容，生成静态门户网站。"""
 
