@@ -20,7 +20,7 @@ from generator.commands.validate import catalogue_ids
 from generator.content.wording import check_product_wording
 from generator.core.errors import PortalError
 from generator.core.issues import IssueList, display_path
-from generator.core.models import BankRecord, ProductRecord
+from generator.core.models import BEIJING, BankRecord, ProductRecord
 from generator.core.schema import CanonicalSchema, load_schema
 from generator.core.settings import PortalSettings, ProjectPaths, load_settings
 from generator.ingest.catalog import validate_package_dir
@@ -142,7 +142,7 @@ def install(paths: ProjectPaths, intake: Intake, *, now: dt.datetime | None = No
     try:
         (stage / files.data_name).write_bytes(files.data)
         (stage / DESCRIPTOR).write_bytes(files.descriptor)
-        keep = _history_folder(paths, intake.bank.bank_id, now or dt.datetime.now())
+        keep = _history_folder(paths, intake.bank.bank_id, now or dt.datetime.now(BEIJING))
         kept = replace_keeping(stage, intake.target, keep)
     finally:
         shutil.rmtree(stage, ignore_errors=True)   # only left when the swap did not happen

@@ -29,7 +29,7 @@ from generator.content.queries import QueryRules, load_queries
 from generator.content.wording import check_product_wording
 from generator.core.errors import ConfigError
 from generator.core.issues import IssueList
-from generator.core.models import Catalog, SiteContent
+from generator.core.models import BEIJING, Catalog, SiteContent
 from generator.core.settings import PortalSettings, ProjectPaths, check_warning_notice, load_settings
 from generator.ingest.catalog import load_catalog
 from generator.release import checks, manifest, publish
@@ -211,7 +211,7 @@ def build_portal(paths: ProjectPaths, *, today: dt.date | None = None, progress:
                 # Still under the lock: the report describes the site that is now live.
                 result.report = publish.write_beside(
                     publish.report_path(paths.out),
-                    result.changes.to_html(site=str(paths.out), generated=dt.datetime.now(),
+                    result.changes.to_html(site=str(paths.out), generated=dt.datetime.now(BEIJING),
                                            released=release_stamp(model)))
     result.published = True
     result.pages = len(written)

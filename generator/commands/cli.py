@@ -14,6 +14,7 @@ from generator.commands import report
 from generator.commands.errors import as_portal_error
 from generator.commands.usage import PortalGroup
 from generator.core.errors import EXIT_CONFIG, EXIT_INVALID, EXIT_OK, PortalError
+from generator.core.models import BEIJING
 from generator.core.settings import ProjectPaths, project_paths
 
 if TYPE_CHECKING:   # the commands' modules are imported when a command runs (a fast --help)
@@ -161,7 +162,7 @@ def bundle(site_dir: Path | None, out_file: Path | None, reviewer: str | None, r
     if reviewed_on is not None and not reviewer:
         _stop(PortalError("--reviewed-on 需要与 --reviewer（审核人姓名）一起使用。"))
     site = site_dir or project_paths().out
-    signoff = Signoff(reviewer.strip(), (reviewed_on or dt.datetime.now()).date()) if reviewer else None
+    signoff = Signoff(reviewer.strip(), (reviewed_on or dt.datetime.now(BEIJING)).date()) if reviewer else None
     try:
         result = write_bundle(site, out_file, signoff=signoff)
     except Exception as exc:  # noqa: BLE001 - _stop re-raises what is not a known failure
@@ -180,7 +181,8 @@ def bundle(site_dir: Path | None, out_file: Path | None, reviewer: str | None, r
 @click.argument("target", type=click.Path(path_type=Path))
 def verify(target: Path) -> None:
     """核对网站目录或发布包（zip）与其 manifest.json 是否一致：缺少、多出或被改动的文件逐一列出。"""
-    from generator.release.verify import Refusal, verify as run_verify
+    from generator.release.verify import Refusal
+    from generator.release.verify import verify as run_verify
 
     result = run_verify(target)
     if result.failure is not None and result.failure.code is Refusal.NOT_FOUND:

@@ -15,6 +15,7 @@ from itertools import groupby
 from jinja2 import Environment, select_autoescape
 
 from generator.core.issues import Issue, IssueList
+from generator.core.models import BEIJING
 
 SEVERITY_ORDER = {"error": 0, "warning": 1}
 
@@ -86,4 +87,4 @@ def to_html(issues: IssueList, field_titles: dict[str, str] | None = None,
     return env.from_string(source).render(
         valid=issues.valid, summary=summary(issues), groups=groups,
         column=lambda issue: column_label(issue, titles),
-        generated=(now or dt.datetime.now()).strftime("%Y-%m-%d %H:%M"))
+        generated=(now or dt.datetime.now(BEIJING)).strftime("%Y-%m-%d %H:%M"))

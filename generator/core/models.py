@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta, timezone
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -11,6 +11,11 @@ from generator.core import urls
 
 if TYPE_CHECKING:
     from generator.core.schema import CanonicalSchema
+
+
+# The offices work in China Standard Time (no daylight saving); servers often run in UTC. Times a
+# person reads (the review page, a sign-off date, history folders) are in this zone.
+BEIJING = timezone(timedelta(hours=8), "北京时间")
 
 
 @dataclass(frozen=True)
