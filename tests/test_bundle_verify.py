@@ -168,3 +168,14 @@ def test_verify_refuses_what_is_not_a_bundle(tmp_path):
             {"format": "portal-release/1", "files": [{"path": "../../etc/passwd", "size": 1, "sha256": "0" * 64}]}))
     refused = verify_bundle(evil_manifest)
     assert refused.failure.code is Refusal.BAD_MANIFEST and "../../etc/passwd" in refused.failure.message
+
+
+def test_verify_names_the_reviewer_of_a_signed_bundle_and_says_when_there_is_none(demo_site, tmp_path):
+    site = shutil.copytree(demo_site, tmp_path / "site")
+    signed = portal("bundle", "--site", str(site), "--out", str(tmp_path / "signed.zip"), "--reviewer", "张三",
+                    "--reviewed-on", "2026-11-20", check=True)
+    assert "张三" in signed.stdout
+    result = portal("verify", str(tmp_path / "signed.zip"), check=True)
+    assert "审核签字：张三，2026-11-20" in result.stdout
+    portal("bundle", "--site", str(site), "--out", str(tmp_path / "unsigned.zip"), check=True)
+    assert "没有审核签字" in portal("verify", str(tmp_path / "unsigned.zip"), check=True).stdout

@@ -72,6 +72,7 @@ class Verification:
     extra: list[str] = field(default_factory=list)
     altered: list[str] = field(default_factory=list)
     failure: Failure | None = None
+    review: Review | None = None          # a bundle's sign-off (review.json), when it has one
 
     @property
     def intact(self) -> bool:
@@ -89,8 +90,14 @@ class Verification:
         what = "发布包" if self.is_bundle else "网站目录"
         if self.intact:
             assert self.manifest is not None
+            signed = ""
+            if self.is_bundle:
+                # review.json is not signed cryptographically: it records who reviewed what, not proof.
+                signed = (f"审核签字：{self.review.reviewer}，{self.review.reviewed_on.isoformat()}"
+                          f"（与本包的 {MANIFEST} 和变更报告对应）。" if self.review is not None
+                          else "本发布包没有审核签字（review.json），请确认是否已经审核。")
             return (f"校验通过：{what} {self.target} 的 {len(self.manifest.files)} 个文件与 {MANIFEST} 一致"
-                    f"（数据日期 {self.manifest.released or '未注明'}）。")
+                    f"（数据日期 {self.manifest.released or '未注明'}）。{signed}")
         if self.failure is not None:
             return f"无法校验{what} {self.target}。"
         return (f"校验未通过：{what} {self.target} 与 {MANIFEST} 不符（缺少 {len(self.missing)} 个、"
@@ -231,6 +238,8 @@ def _verify_archive(archive: zipfile.ZipFile, result: Verification) -> None:
     result.missing = [prefix + p for p in listed if p not in seen]
     if REVIEW in digests:
         result.altered.extend(_review_mismatches(archive, names[REVIEW], digests))
+        if names[REVIEW].file_size <= MAX_REVIEW_BYTES:
+            result.review = Review.from_json(archive.read(names[REVIEW]))
 
 
 def check_entries(infos: list[zipfile.ZipInfo]) -> Failure | None:
