@@ -326,3 +326,9 @@ def test_a_province_federates_a_citys_release_into_its_districts(federated_site:
     assert f'href="{CITY_BASE_URL}products/511703/{UNIQUE_ID}/"' in page
     overview = (out / "regions" / "index.html").read_text(encoding="utf-8")
     assert overview.count('<tr data-region="') == 3
+
+
+def test_a_member_bundle_without_a_sign_off_is_a_warning_naming_it(federated_site: FederatedFixture):
+    """The fixture's bundles are made without --reviewer: the city is told, the build still runs."""
+    assert "unsigned-release" in federated_site.stdout
+    assert "tongchuan-bundle.zip" in federated_site.stdout and "没有审核签字" in federated_site.stdout

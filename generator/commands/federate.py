@@ -33,7 +33,7 @@ from generator.ingest.loader import read_plain_file
 from generator.ingest.members import (MANIFEST, MAX_CONTENT_BYTES, MAX_MANIFEST_BYTES, MAX_TABLE_BYTES, MEMBER_FILES,
                                       REBUILD_HINT, MemberError, MemberRelease, read_member)
 from generator.release.manifest import ManifestError, ReleaseManifest, file_digest, parse_manifest
-from generator.release.verify import BUNDLE_SITE, Refusal, verify
+from generator.release.verify import BUNDLE_SITE, Refusal, Verification, verify
 
 CAPS = {MANIFEST: MAX_MANIFEST_BYTES, "downloads/products.csv": MAX_TABLE_BYTES}
 
@@ -61,7 +61,11 @@ def load_federation(paths: ProjectPaths, members: Sequence[Path], today: dt.date
     with tempfile.TemporaryDirectory(prefix="portal-federate-") as scratch:
         for number, source in enumerate(members, start=1):
             folder = Path(scratch) / f"member-{number}"
-            copy_release_files(source, folder)
+            checked = copy_release_files(source, folder)
+            if checked.is_bundle and checked.review is None:
+                # Districts sign off their release before sending it (portal bundle --reviewer).
+                issues.warning(str(source), "unsigned-release", "这个区县发布包没有审核签字（review.json）。",
+                               "请向该区县确认发布前已经审核；区县打包时可用 portal bundle --reviewer 姓名 记录签字。")
             releases.append(read_member(folder, str(source), schema=schema, settings=settings, today=today,
                                         issues=issues))
             digests.append(file_digest(folder / MANIFEST))
@@ -99,7 +103,7 @@ def check_regions(releases: list[MemberRelease]) -> None:
                                   f"请去掉重复的一个，或核对两个区县 mkdocs.yml 中的 region_code。")
 
 
-def copy_release_files(source: Path, folder: Path) -> None:
+def copy_release_files(source: Path, folder: Path) -> Verification:
     """Verify ``source`` against its manifest and copy the member files into ``folder`` (fixed names),
     each checked again against the verified manifest; any failure raises, naming the member."""
     checked = verify(source)
@@ -121,6 +125,7 @@ def copy_release_files(source: Path, folder: Path) -> None:
         target = folder.joinpath(*name.split("/"))
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
+    return checked
 
 
 def _read_bundle(bundle: Path) -> dict[str, bytes]:
