@@ -146,7 +146,7 @@ def index_site(site_dir: Path, paths: ProjectPaths, model: SiteModel) -> None:
 def site_identity(settings: PortalSettings) -> dict[str, object]:
     """Who published this release, for the manifest: what ``portal federate`` knows a member by."""
     region = settings.region
-    return {"region": {"name": region.name, "code": region.code} if region else None,
+    return {"region": region.to_json() if region else None,
             "district": settings.district, "office": settings.office, "base_url": settings.base_url}
 
 

@@ -25,6 +25,10 @@ class Region:
     name: str        # 通川区
     code: str        # 511702 (行政区划代码, GB/T 2260)
 
+    def to_json(self) -> dict[str, str]:
+        """As the manifest, the open-data package, content.json and products.json write it."""
+        return {"name": self.name, "code": self.code}
+
 
 @dataclass(frozen=True)
 class BankRecord:

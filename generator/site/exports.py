@@ -86,7 +86,7 @@ def product_json(product: ProductRecord, bank: BankRecord, registry: FieldRegist
     record["url"] = urls.product(product.product_id)
     if product.region is not None:
         record["source_id"] = product.own_id
-        record["region"] = {"name": product.region.name, "code": product.region.code}
+        record["region"] = product.region.to_json()
     # Every field's wording from the field registry, so the compare page shows what the
     # product page shows and need not re-implement any of it.
     record["display"] = registry.display_block(product, bank.short_name or bank.name)
@@ -162,7 +162,7 @@ def write_content_index(docs_dir: Path, documents: list[ContentDocument], region
         items.append(item)
     path = docs_dir / urls.CONTENT_JSON
     path.parent.mkdir(parents=True, exist_ok=True)
-    payload = {"region": {"name": region.name, "code": region.code} if region else None, "documents": items}
+    payload = {"region": region.to_json() if region else None, "documents": items}
     path.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return path
 
@@ -202,7 +202,7 @@ def open_data_package(schema: CanonicalSchema, *, sample_data: bool, released: s
         "name": "xiaowei-financial-products",
         "title": (region.name if region else "") + "小微企业金融服务产品库" + ("（示例数据）" if sample_data else ""),
         # The district the data covers (行政区划代码): what the levels above aggregate by.
-        **({"region": {"name": region.name, "code": region.code}} if region else {}),
+        **({"region": region.to_json()} if region else {}),
         "description": "在售小微企业金融产品。数据由各银行提供并负责；利率为年化利率（%），金额单位为万元。",
         "created": released,
         "resources": [
