@@ -11,6 +11,7 @@ import contextlib
 import csv
 import fcntl
 import functools
+import hashlib
 import http.server
 import io
 import json
@@ -86,6 +87,12 @@ def build_project(project: Path, out: Path) -> Path:
     result = build_portal(project_paths(project, out=out))
     assert result.published, ([i.message for i in result.issues.errors], result.problems)
     return out
+
+
+def file_digests(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` (POSIX path) -> its SHA-256: two trees compare byte for byte."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def copy_project(target: Path) -> Path:
@@ -236,6 +243,14 @@ class SiteServer(LoopbackServer):
 @pytest.fixture(scope="session")
 def site_url(demo_site: Path):
     server = SiteServer(demo_site)
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def federated_url(federated_site):
+    """The federated city portal (``federated_site``) served on localhost."""
+    server = SiteServer(federated_site.site)
     yield server.url
     server.stop()
 

@@ -7,7 +7,6 @@ kills it with SIGKILL, as the OOM killer or a power-cut-like `kill -9` would."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import subprocess
@@ -19,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from generator.commands import progress
-from tests.conftest import build_project, copy_project
+from tests.conftest import build_project, copy_project, file_digests
 
 DRIVER = textwrap.dedent("""
     import os, signal, sys
@@ -38,11 +37,6 @@ DRIVER = textwrap.dedent("""
     build.build_portal(project_paths(project, out=out), progress=StopAt())
 """)
 DEADLINE = 60.0
-
-
-def tree(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def state(pid: int) -> str | None:
@@ -78,7 +72,7 @@ def published(tmp_path_factory):
     folder = tmp_path_factory.mktemp("crash")
     project = copy_project(folder / "project")
     site = build_project(project, folder / "site")
-    return project, site, tree(site)
+    return project, site, file_digests(site)
 
 
 def kill_during(stage: str, project: Path, out: Path, env: dict[str, str] | None = None) -> list[int]:
@@ -104,12 +98,12 @@ def test_a_killed_build_leaves_the_site_as_it_was(stage, published, tmp_path):
     project, site, before = published
     out = shutil.copytree(site, tmp_path / "site")
     kill_during(stage, project, out)
-    assert tree(out) == before
+    assert file_digests(out) == before
     if stage != progress.LOAD:   # staging exists from the pages stage on: a leftover now
         assert [p for p in tmp_path.iterdir() if p.name.startswith(".site.staging-")]
     build_project(project, out)   # the next build: publishes and cleans up
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == [".site.lock"]
-    assert tree(out) == before    # same inputs: the same site again
+    assert file_digests(out) == before    # same inputs: the same site again
 
 
 def test_pagefind_dies_with_a_killed_build(published, tmp_path):
@@ -132,4 +126,4 @@ def test_pagefind_dies_with_a_killed_build(published, tmp_path):
         if build.poll() is None:
             build.kill()
             build.wait()
-    assert tree(out) == before
+    assert file_digests(out) == before

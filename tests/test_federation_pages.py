@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.conftest import SiteServer
 from tests.federation import MEMBERS, UNIQUE_ID, UNIQUE_KEY, UNIQUE_NAME, FederatedFixture
 from tests.quality.accessibility import VIEWPORTS, audit, start_in_elder_mode
 
@@ -167,13 +166,6 @@ def test_a_district_build_has_no_federation_pages(demo_site: Path):
     assert "区县概览" not in read(demo_site, "") and "区县概览" not in read(demo_site, "banks")
     assert 'id="member-policy"' not in read(demo_site, "policies")
     assert "portal-card__region" not in read(demo_site, "banks/abc")
-
-
-@pytest.fixture(scope="module")
-def federated_url(federated_site: FederatedFixture):
-    server = SiteServer(federated_site.site)
-    yield server.url
-    server.stop()
 
 
 @pytest.mark.parametrize("viewport", ["phone", "desktop"])

@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.conftest import SiteServer
 from tests.federation import UNIQUE_KEY, UNIQUE_NAME
 from tests.quality.accessibility import VIEWPORTS, audit, start_in_elder_mode
 
@@ -24,13 +23,6 @@ pytestmark = pytest.mark.browser
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture(scope="module")
-def city_url(federated_site):
-    server = SiteServer(federated_site.site)
-    yield server.url
-    server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -75,9 +67,9 @@ def all_cards(page: Page):
     return page.locator("[data-product-results] > li")
 
 
-def test_region_facet_counts_and_filter(page: Page, city_url: str, products):
+def test_region_facet_counts_and_filter(page: Page, federated_url: str, products):
     page.set_viewport_size(DESKTOP)
-    open_finder(page, city_url)
+    open_finder(page, federated_url)
     groups = groups_of(products)
     expect(page.locator("#finder-status")).to_have_text(f"共 {len(groups)} 款产品")
     regions = {p["region"]["code"]: p["region"]["name"] for p in products}
@@ -104,14 +96,14 @@ def test_region_facet_counts_and_filter(page: Page, city_url: str, products):
     assert shown_count(page, "guarantee", "信用") == credit
 
     # Back to every district through the address (a shared link keeps the facet).
-    open_finder(page, city_url, "?region=511703,511722")
+    open_finder(page, federated_url, "?region=511703,511722")
     assert page.locator('#finder-panel input[name="region"]:checked').count() == 2
     expect(page.locator("#finder-chips")).to_contain_text("地区：达川区 或 宣汉县")
 
 
-def test_product_of_one_district_found_by_search_and_by_facet(page: Page, city_url: str, products):
+def test_product_of_one_district_found_by_search_and_by_facet(page: Page, federated_url: str, products):
     page.set_viewport_size(DESKTOP)
-    open_finder(page, city_url)
+    open_finder(page, federated_url)
     page.locator("#finder-q").fill(UNIQUE_NAME)
     before = renders(page)
     page.locator("#finder-search button[type=submit]").click()
@@ -122,25 +114,25 @@ def test_product_of_one_district_found_by_search_and_by_facet(page: Page, city_u
     expect(first.locator(".portal-card__regions")).to_have_count(0)     # one district: no list
 
     # By the facet: 达川区 and its bank (农业银行) list it; 通川区 does not.
-    open_finder(page, city_url, "?region=511703&bank=" + "农业银行")
+    open_finder(page, federated_url, "?region=511703&bank=" + "农业银行")
     ids = all_cards(page).evaluate_all("els => els.map(e => e.dataset.productId)")
     assert UNIQUE_KEY in ids
-    open_finder(page, city_url, "?region=511702&bank=" + "农业银行")
+    open_finder(page, federated_url, "?region=511702&bank=" + "农业银行")
     ids = all_cards(page).evaluate_all("els => els.map(e => e.dataset.productId)")
     assert ids and UNIQUE_KEY not in ids
     # Its page on this site, by the card's link (an id with a "/").
-    open_finder(page, city_url, "?region=511703&bank=" + "农业银行")
+    open_finder(page, federated_url, "?region=511703&bank=" + "农业银行")
     card = page.locator(f'[data-product-results] > li[data-product-id="{UNIQUE_KEY}"]')
     card.locator("h3 a").click()
     expect(page).to_have_url(re.compile(r"/products/511703/dc-unique-dai/$"))
     expect(page.locator("h1")).to_contain_text(UNIQUE_NAME)
 
 
-def test_grouped_product_shows_once_with_its_districts(page: Page, city_url: str, products):
+def test_grouped_product_shows_once_with_its_districts(page: Page, federated_url: str, products):
     page.set_viewport_size(PHONE)
     groups = groups_of(products)
     name, bank = next((k[1], k[0]) for k, g in groups.items() if len(g) == 3)
-    open_finder(page, city_url)
+    open_finder(page, federated_url)
     cards = all_cards(page)
     assert cards.count() == len(groups)
     card = cards.filter(has=page.locator("h3 a", has_text=re.compile("^" + re.escape(name) + "$")))
@@ -158,7 +150,7 @@ def test_grouped_product_shows_once_with_its_districts(page: Page, city_url: str
            .locator(".portal-card__regions")).to_contain_text("2 个区县可办理")
 
     # A region filter keeps the group, drawn from that district's product.
-    check_url = city_url + "products/?region=511722"
+    check_url = federated_url + "products/?region=511722"
     page.goto(check_url)
     expect(page.locator("#finder[data-finder-renders]")).to_have_count(1)
     card = all_cards(page).filter(has=page.locator("h3 a", has_text=re.compile("^" + re.escape(name) + "$")))
@@ -171,22 +163,22 @@ def test_grouped_product_shows_once_with_its_districts(page: Page, city_url: str
     expect(page.locator("#compare-root th[data-product-id] a").first).to_have_text(name)
 
 
-def test_first_view_needs_no_columns(page: Page, city_url: str):
+def test_first_view_needs_no_columns(page: Page, federated_url: str):
     """A federated finder's first view is precomputed: no filter or sort columns are fetched
     until a condition needs them."""
     fetched: list[str] = []
     page.on("request", lambda r: fetched.append(r.url))
     page.set_viewport_size(DESKTOP)
-    open_finder(page, city_url)
+    open_finder(page, federated_url)
     assert not [u for u in fetched if "finder-filter" in u or "finder-sort" in u]
     check(page, "guarantee", "信用")
     assert [u for u in fetched if "finder-filter" in u]
     assert not [u for u in fetched if "finder-sort" in u]
 
 
-def test_a_bank_named_in_words_or_by_a_district_key_selects_its_bank_group(page: Page, city_url: str, products):
+def test_a_bank_named_in_words_or_by_a_district_key_selects_its_bank_group(page: Page, federated_url: str, products):
     page.set_viewport_size(DESKTOP)
-    open_finder(page, city_url)
+    open_finder(page, federated_url)
     page.locator("#finder-q").fill("农商银行")
     before = renders(page)
     page.locator("#finder-search button[type=submit]").click()
@@ -195,21 +187,21 @@ def test_a_bank_named_in_words_or_by_a_district_key_selects_its_bank_group(page:
     want = {k for k in groups_of(products) if k[0] in ("达州农商银行", "成都农商银行")}
     expect(page.locator("#finder-status")).to_contain_text(f"找到 {len(want)} 款产品")
     # A link naming one district's bank by its key lists that bank's group in every district.
-    open_finder(page, city_url, "?bank=511703-abc")
+    open_finder(page, federated_url, "?bank=511703-abc")
     expect(page.locator("#finder-chips")).to_contain_text("银行：农业银行")
     assert page.locator('#finder-panel input[name="bank"][value="农业银行"]').is_checked()
 
 
 @pytest.mark.parametrize("viewport", ["phone", "desktop"])
 @pytest.mark.parametrize("elder", [False, True], ids=["normal", "elder"])
-def test_the_federated_finder_passes_axe(page: Page, city_url: str, viewport: str, elder: bool):
+def test_the_federated_finder_passes_axe(page: Page, federated_url: str, viewport: str, elder: bool):
     """The 地区 facet, region on cards and a group's district links, first view and filtered."""
     page.set_viewport_size(VIEWPORTS[viewport])
     if elder:
         start_in_elder_mode(page)
     findings = []
     for query in ("", "?region=511703&guarantee=" + "信用"):
-        open_finder(page, city_url, query)
+        open_finder(page, federated_url, query)
         expect(page.locator("[data-product-results] .portal-card__regions").first).to_be_visible()
         if viewport == "phone":
             page.locator("#finder-toggle").click()       # the panel with the 地区 facet, open

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
-import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -20,13 +19,7 @@ from generator.core.settings import project_paths
 from generator.release import publish
 from generator.release.manifest import MANIFEST
 from generator.site import search
-from tests.conftest import build_project, copy_project, edit_product, portal
-
-
-def tree(folder: Path) -> dict[str, str]:
-    """Every file under ``folder`` → its SHA-256."""
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+from tests.conftest import build_project, copy_project, edit_product, file_digests, portal
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +32,7 @@ def two_builds(tmp_path_factory):
 
 def test_the_same_inputs_in_another_folder_give_byte_identical_output(two_builds):
     first, second = two_builds
-    a, b = tree(first), tree(second)
+    a, b = file_digests(first), file_digests(second)
     assert a.keys() == b.keys()
     assert [name for name in a if a[name] != b[name]] == []
     assert "downloads/products.xlsx" in a and MANIFEST in a
@@ -51,7 +44,7 @@ def test_the_build_date_does_not_change_the_downloads(tmp_path):
     today = dt.date.today()
     build_portal(project_paths(project, out=tmp_path / "today"), today=today)
     build_portal(project_paths(project, out=tmp_path / "tomorrow"), today=today + dt.timedelta(days=1))
-    assert tree(tmp_path / "today" / "downloads") == tree(tmp_path / "tomorrow" / "downloads")
+    assert file_digests(tmp_path / "today" / "downloads") == file_digests(tmp_path / "tomorrow" / "downloads")
 
 
 def test_source_date_epoch_sets_the_release_stamp(tmp_path, monkeypatch):
@@ -87,7 +80,7 @@ def test_the_open_data_package_validates_with_frictionless(demo_site):
 def test_the_manifest_lists_every_file_with_its_digest_and_no_absolute_path(demo_site):
     manifest = json.loads((demo_site / MANIFEST).read_text(encoding="utf-8"))
     files = {f["path"]: f for f in manifest["files"]}
-    on_disk = tree(demo_site)
+    on_disk = file_digests(demo_site)
     on_disk.pop(MANIFEST)
     assert files.keys() == on_disk.keys()
     assert all(files[p]["sha256"] == on_disk[p] for p in on_disk)
@@ -100,12 +93,12 @@ def test_the_manifest_lists_every_file_with_its_digest_and_no_absolute_path(demo
 def test_a_second_build_into_the_same_folder_stops_with_a_clear_message(tmp_path, demo_site):
     project = copy_project(tmp_path / "project")
     out = shutil.copytree(demo_site, tmp_path / "site")
-    before = tree(out)
+    before = file_digests(out)
     with publish.output_lock(out):   # another build is running
         result = portal("build", "--out", str(out), cwd=project)
     assert result.returncode == 2
     assert "另一个生成任务" in result.stderr and "正在生成并发布到" in result.stderr
-    assert tree(out) == before
+    assert file_digests(out) == before
     assert portal("build", "--out", str(out), cwd=project).returncode == 0   # lock released
 
 
@@ -151,7 +144,7 @@ def test_a_full_disk_during_the_build_leaves_the_site_alone(tmp_path, demo_site,
 
     project = copy_project(tmp_path / "project")
     out = shutil.copytree(demo_site, tmp_path / "site")
-    before = tree(out)
+    before = file_digests(out)
 
     def full_disk(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device", "downloads/products.xlsx")
@@ -160,7 +153,7 @@ def test_a_full_disk_during_the_build_leaves_the_site_alone(tmp_path, demo_site,
     result = portal("build", "--out", str(out), cwd=project)
     assert result.returncode == 2
     assert "磁盘空间不足" in result.stderr and "配置错误" not in result.stderr
-    assert tree(out) == before
+    assert file_digests(out) == before
     assert not [p for p in tmp_path.iterdir() if ".staging-" in p.name]
 
 
