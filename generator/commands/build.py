@@ -121,8 +121,13 @@ def render_downloads(docs_dir: Path, loaded: LoadedInput, model: SiteModel) -> N
     exports.write_downloads(docs_dir, model.products, loaded.catalog.banks, model.fields,
                             sample_data=loaded.settings.sample_data, released=release_stamp(model),
                             region=loaded.settings.region)
-    exports.write_content_index(docs_dir, [*loaded.content.policies, *loaded.content.cases,
-                                           *loaded.content.notices], loaded.settings.region)
+    exports.write_content_index(docs_dir, content_index(loaded))
+
+
+def content_index(loaded: LoadedInput) -> dict:
+    """``downloads/content.json``'s content: the documents the levels above link to."""
+    content = loaded.content
+    return exports.content_index([*content.policies, *content.cases, *content.notices], loaded.settings.region)
 
 
 def render_docs(docs_dir: Path, paths: ProjectPaths, loaded: LoadedInput, model: SiteModel) -> list[str]:

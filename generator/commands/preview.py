@@ -38,8 +38,8 @@ from typing import TypeVar
 
 from jinja2 import Environment
 
-from generator.commands.build import (LoadedInput, banner, build_date, finish_site, index_site, load_input,
-                                      release_stamp, render_downloads, render_pages)
+from generator.commands.build import (LoadedInput, banner, build_date, content_index, finish_site, index_site,
+                                      load_input, release_stamp, render_downloads, render_pages)
 from generator.commands.errors import as_portal_error
 from generator.core import urls
 from generator.core.issues import IssueList
@@ -182,8 +182,9 @@ class PreviewEngine:
         if html:
             self.indexer.request(model)
         result.pages_seconds = time.perf_counter() - started
-        downloads = (inputs, model.products, loaded.catalog.banks, release_stamp(model))
-        if full or downloads != self._downloads:   # a staff page edit leaves the downloads as they are
+        # content.json is a download too: a new title or date of a document changes it, a body edit does not.
+        downloads = (inputs, model.products, loaded.catalog.banks, release_stamp(model), content_index(loaded))
+        if full or downloads != self._downloads:   # a staff page body edit leaves the downloads as they are
             self._downloads = None
             self._render(lambda scratch: render_downloads(scratch, loaded, model), kept=set(), downloads=True)
             self._build_and_publish(model, written, inputs.theme, full=False, result=result)

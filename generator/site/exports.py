@@ -149,9 +149,9 @@ def banks_csv(banks: list[BankRecord]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def write_content_index(docs_dir: Path, documents: list[ContentDocument], region: Region | None) -> Path:
-    """``downloads/content.json``: the policies, cases and notices of this site (title, date, address),
-    so a city or province portal can list and link them without copying them."""
+def content_index(documents: list[ContentDocument], region: Region | None) -> dict:
+    """What ``downloads/content.json`` holds: the policies, cases and notices of this site (title, date,
+    address), so a city or province portal can list and link them without copying them."""
     items = []
     for doc in documents:
         meta = doc.meta
@@ -160,10 +160,13 @@ def write_content_index(docs_dir: Path, documents: list[ContentDocument], region
         if isinstance(meta, PolicyMeta):
             item |= {"doc_number": meta.doc_number, "issuer": meta.issuer, "status": str(meta.status)}
         items.append(item)
+    return {"region": region.to_json() if region else None, "documents": items}
+
+
+def write_content_index(docs_dir: Path, index: dict) -> Path:
     path = docs_dir / urls.CONTENT_JSON
     path.parent.mkdir(parents=True, exist_ok=True)
-    payload = {"region": region.to_json() if region else None, "documents": items}
-    path.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    path.write_text(json.dumps(index, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return path
 
 
