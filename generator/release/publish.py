@@ -121,11 +121,7 @@ def save_baseline(site: Path, files: dict[str, bytes]) -> Path:
     for name, data in files.items():
         (fresh / name).parent.mkdir(parents=True, exist_ok=True)
         (fresh / name).write_bytes(data)
-    if target.is_dir() and _exchange(fresh, target):
-        shutil.rmtree(fresh, ignore_errors=True)
-    else:
-        shutil.rmtree(target, ignore_errors=True)
-        os.rename(fresh, target)
+    publish(fresh, target)   # the same swap as a site: a reader sees the old baseline or the new one
     return target
 
 
